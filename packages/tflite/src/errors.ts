@@ -1,0 +1,49 @@
+/**
+ * Errors of @borde/tflite. Every error has a stable `code` that programs can switch on; messages name the
+ * place in the model at fault (a path such as `subgraphs[0].operators[12].inputs[1]`) and what would fix it.
+ */
+export type TfliteErrorCode = 'INVALID_MODEL' | 'INVALID_GRAPH';
+
+export class TfliteError extends Error {
+  readonly code: TfliteErrorCode;
+  constructor(code: TfliteErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** What kind of defect a model file has; stable, for programs that react differently to each. */
+export type InvalidModelReason =
+  | 'empty'
+  | 'truncated'
+  | 'identifier'
+  | 'version'
+  | 'bounds'
+  | 'index'
+  | 'shape'
+  | 'dtype'
+  | 'buffer-size'
+  | 'order'
+  | 'limit'
+  | 'structure';
+
+/** The bytes are not a valid TFLite model. `path` locates the defect inside the model. */
+export class InvalidModelError extends TfliteError {
+  readonly reason: InvalidModelReason;
+  readonly path: string;
+  constructor(reason: InvalidModelReason, path: string, detail: string, options?: { cause?: unknown }) {
+    super('INVALID_MODEL', path ? `${path}: ${detail}` : detail, options);
+    this.reason = reason;
+    this.path = path;
+  }
+}
+
+/** A Graph built in code cannot be written: it would not make a valid model. */
+export class InvalidGraphError extends TfliteError {
+  readonly path: string;
+  constructor(path: string, detail: string, options?: { cause?: unknown }) {
+    super('INVALID_GRAPH', path ? `${path}: ${detail}` : detail, options);
+    this.path = path;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './dtypes.js';
+export * from './graph.js';
+export * from './opcodes.js';
