@@ -3,3 +3,8 @@ export * from './dtypes.js';
 export * from './graph.js';
 export * from './opcodes.js';
 export * from './float16.js';
+export * from './enums.js';
+export * from './op-versions.js';
+export * from './builder.js';
+export * from './summarize.js';
+export { writeModel } from './write/write-model.js';
