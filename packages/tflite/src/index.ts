@@ -8,3 +8,5 @@ export * from './op-versions.js';
 export * from './builder.js';
 export * from './summarize.js';
 export { writeModel } from './write/write-model.js';
+export * from './read/read-model.js';
+export * from './validate-graph.js';
