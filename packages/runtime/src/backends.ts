@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import type { BackendAttempt } from './errors.js';
+
+/** Whether `backend` registers the tfjs kernel `kernel`. Injectable so tests can hold a kernel back. */
+export type KernelCheck = (backend: string, kernel: string) => boolean;
+
+export const registeredKernel: KernelCheck = (backend, kernel) => tf.getKernel(kernel, backend) !== undefined;
+
+export interface BackendSetup {
+  /**
+   * Where tfjs-backend-wasm finds its .wasm files (a folder URL or, in Node, a folder path ending in `/`).
+   * Default in Node: the package's own dist/ folder; in browsers, tfjs' default (next to the script).
+   */
+  wasmPaths?: string;
+}
+
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === 'string';
+}
+
+/** The folder of tfjs-backend-wasm's .wasm files, resolved through Node's module resolution. */
+async function nodeWasmFolder(): Promise<string> {
+  const nodeModule = 'node:module'; // kept out of bundlers' static analysis; only reached in Node
+  const pathModule = 'node:path';
+  const { createRequire } = (await import(/* @vite-ignore */ nodeModule)) as typeof import('node:module');
+  const path = (await import(/* @vite-ignore */ pathModule)) as typeof import('node:path');
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+}
+
+/** Registers backends that ship as optional packages; returns a reason when that is impossible. */
+async function register(name: string, setup: BackendSetup): Promise<string | undefined> {
+  if (tf.findBackendFactory(name)) return undefined;
+  try {
+    if (name === 'wasm') {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const paths = setup.wasmPaths ?? (isNode() ? await nodeWasmFolder() : undefined);
+      if (paths !== undefined && !tf.engine().registry['wasm']) wasm.setWasmPaths(paths);
+    } else if (name === 'webgl') {
+      await import('@tensorflow/tfjs-backend-webgl');
+    }
+  } catch (cause) {
+    return `could not load its package: ${cause instanceof Error ? cause.message : String(cause)}`;
+  }
+  return tf.findBackendFactory(name)
+    ? undefined
+    : `not registered: import @tensorflow/tfjs-backend-${name} before creating the executor`;
+}
+
+/** Name of tfjs' current backend without initializing one (tf.getBackend() would). */
+export function currentBackend(): string | undefined {
+  return (tf.engine().backendName as string | null) ?? undefined;
+}
+
+/**
+ * Gets each requested backend ready, in order: one attempt each, with the reason when it fails
+ * (tf.setBackend's boolean is checked: a missing .wasm makes it quietly return false).
+ */
+export async function prepareBackends(names: readonly string[], setup: BackendSetup): Promise<BackendAttempt[]> {
+  const previous = currentBackend();
+  const attempts: BackendAttempt[] = [];
+  try {
+    for (const backend of names) {
+      const missing = await register(backend, setup);
+      if (missing) {
+        attempts.push({ backend, ok: false, reason: missing });
+        continue;
+      }
+      let ok = false;
+      let reason = 'tf.setBackend returned false (initialization failed; for wasm check that the .wasm files are served)';
+      try {
+        ok = await tf.setBackend(backend);
+      } catch (cause) {
+        reason = `initialization threw: ${cause instanceof Error ? cause.message : String(cause)}`;
+      }
+      attempts.push({ backend, ok, reason: ok ? 'ready' : reason });
+    }
+  } finally {
+    if (previous !== undefined && currentBackend() !== previous) await tf.setBackend(previous);
+  }
+  return attempts;
+}

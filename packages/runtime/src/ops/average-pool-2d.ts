@@ -1,0 +1,3 @@
+import { poolOp } from './pool.js';
+
+export default poolOp('AVERAGE_POOL_2D', 'AvgPool');

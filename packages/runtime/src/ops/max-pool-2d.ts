@@ -1,0 +1,3 @@
+import { poolOp } from './pool.js';
+
+export default poolOp('MAX_POOL_2D', 'MaxPool');
