@@ -12,7 +12,7 @@ import {
   openLiteRtModel,
   runLiteRt,
   seededInputs,
-  type HarnessTensor,
+  type TensorValue,
 } from '../harness/index.js';
 
 const models = mediapipeModels();
@@ -30,8 +30,8 @@ describe.each(models.map((m) => [m.id, m] as const))('LiteRT in Node: %s', (_id,
   it('reports concrete float32 inputs and outputs, runs, and is deterministic', async () => {
     const bytes = model.bytes();
     const loaded = await openLiteRtModel(bytes);
-    let first: HarnessTensor[];
-    let otherSeed: HarnessTensor[];
+    let first: TensorValue[];
+    let otherSeed: TensorValue[];
     try {
       expect(loaded.inputs.length).toBeGreaterThan(0);
       expect(loaded.outputs.length).toBeGreaterThan(0);
@@ -129,10 +129,10 @@ describe('seeded inputs', () => {
 });
 
 describe('comparisons', () => {
-  const expected: HarnessTensor = { name: 'y', dtype: 'float32', shape: [4], data: new Float32Array([0, 1, 2, 10]) };
+  const expected: TensorValue = { name: 'y', dtype: 'float32', shape: [4], data: new Float32Array([0, 1, 2, 10]) };
 
   it('measure absolute and range-relative error', () => {
-    const actual: HarnessTensor = { dtype: 'float32', shape: [4], data: new Float32Array([0, 1.5, 2, 10]) };
+    const actual: TensorValue = { dtype: 'float32', shape: [4], data: new Float32Array([0, 1.5, 2, 10]) };
     const result = compareTensors(actual, expected);
     expect(result.maxAbsError).toBeCloseTo(0.5);
     expect(result.maxRelError).toBeCloseTo(0.05);
@@ -143,17 +143,17 @@ describe('comparisons', () => {
   });
 
   it('treat NaN against a number as an infinite error and -0 against 0 as not identical', () => {
-    const nan: HarnessTensor = { dtype: 'float32', shape: [4], data: new Float32Array([0, NaN, 2, 10]) };
+    const nan: TensorValue = { dtype: 'float32', shape: [4], data: new Float32Array([0, NaN, 2, 10]) };
     expect(compareTensors(nan, expected).maxAbsError).toBe(Infinity);
-    const negZero: HarnessTensor = { dtype: 'float32', shape: [4], data: new Float32Array([-0, 1, 2, 10]) };
+    const negZero: TensorValue = { dtype: 'float32', shape: [4], data: new Float32Array([-0, 1, 2, 10]) };
     const result = compareTensors(negZero, expected);
     expect(result.identical).toBe(false);
     expect(result.maxAbsError).toBe(0);
   });
 
   it('require exact equality for integer outputs unless told otherwise', () => {
-    const q: HarnessTensor = { dtype: 'int8', shape: [3], data: new Int8Array([-128, 0, 127]) };
-    const off: HarnessTensor = { dtype: 'int8', shape: [3], data: new Int8Array([-128, 1, 127]) };
+    const q: TensorValue = { dtype: 'int8', shape: [3], data: new Int8Array([-128, 0, 127]) };
+    const off: TensorValue = { dtype: 'int8', shape: [3], data: new Int8Array([-128, 1, 127]) };
     expect(() => assertIdenticalOutputs([off], [q])).toThrow(/1\/3 elements differ/);
     expect(() => assertOutputsClose([off], [q], {})).toThrow();
     expect(() => assertOutputsClose([off], [q], { atol: 1 })).not.toThrow();

@@ -1,8 +1,8 @@
 // Official-interpreter harness: shared by the conformance, converter, runtime and e2e tests.
-export * from './tensors.js';
-export * from './seeded-inputs.js';
-export * from './compare.js';
-export * from './litert-node.js';
+// The Node interpreter lives in @borde/runtime/node and the comparison tools in the converter's verify
+// module, because the converter itself verifies every file it writes with them.
+export * from '@borde/runtime/node';
+export * from '@borde/converter/verify';
 export * from './browser.js';
 export * from './tfjs-tflite-browser.js';
 export * from './models.js';

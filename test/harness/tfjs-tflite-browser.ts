@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser, packageDir, type BrowserSession } from './browser.js';
 import {
   checkTensor,
-  isHarnessDType,
+  isTensorDType,
   tensorBytes,
   typedArrayFromBytes,
-  type HarnessTensor,
+  type TensorValue,
   type TensorDetails,
-} from './tensors.js';
+} from '@borde/runtime/node';
 
 const PAGE_PATH = '/harness-pages/tfjs-tflite.html';
 
@@ -48,7 +48,7 @@ export interface TfjsTfliteModel {
   /** Milliseconds `loadTFLiteModel` took in the page (wasm compile on first use included). */
   readonly loadMs: number;
   /** Runs once; `runMs` is the page-side time of `infer()` alone. */
-  run(inputs: readonly HarnessTensor[]): Promise<{ outputs: HarnessTensor[]; runMs: number }>;
+  run(inputs: readonly TensorValue[]): Promise<{ outputs: TensorValue[]; runMs: number }>;
   close(): Promise<void>;
 }
 
@@ -58,7 +58,7 @@ export interface TfjsTfliteSession {
   readonly pageLoadMs: number;
   load(model: Uint8Array): Promise<TfjsTfliteModel>;
   /** Loads, runs once, unloads. */
-  run(model: Uint8Array, inputs: readonly HarnessTensor[]): Promise<HarnessTensor[]>;
+  run(model: Uint8Array, inputs: readonly TensorValue[]): Promise<TensorValue[]>;
   close(): Promise<void>;
 }
 
@@ -90,7 +90,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 }
 
 function toDetails(wire: WireTensor, index: number): TensorDetails {
-  if (!isHarnessDType(wire.dtype)) throw new TypeError(`tfjs-tflite tensor ${wire.name}: dtype ${wire.dtype} is not supported by the harness`);
+  if (!isTensorDType(wire.dtype)) throw new TypeError(`tfjs-tflite tensor ${wire.name}: dtype ${wire.dtype} is not supported by the harness`);
   return { name: wire.name, index, dtype: wire.dtype, shape: wire.shape };
 }
 

@@ -1,7 +1,2 @@
-/** A tensor value passed to and from interpreters: row-major data with a TFLite dtype name. */
-export interface TensorValue {
-  readonly dtype: 'float32' | 'int32' | 'uint8' | 'int8' | 'int16' | 'int64' | 'bool' | 'float64';
-  readonly shape: readonly number[];
-  readonly data: Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | BigInt64Array;
-  readonly name?: string;
-}
+/** The plain typed-array tensor the converter passes to interpreters and data loaders. */
+export type { TensorValue, TensorDType } from '@borde/runtime/node';

@@ -2,16 +2,16 @@
 // plain typed arrays with a shape and a TFLite dtype name, nothing engine-specific.
 
 /** Element types the harness can feed to and read from the interpreters. */
-export type HarnessDType = 'float32' | 'int32' | 'uint8' | 'int8' | 'int16' | 'int64' | 'bool' | 'float64';
+export type TensorDType = 'float32' | 'int32' | 'uint8' | 'int8' | 'int16' | 'int64' | 'bool' | 'float64';
 
-export type HarnessTypedArray =
+export type TensorTypedArray =
   | Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | BigInt64Array;
 
 /** A tensor value: `data` is row-major and holds exactly `product(shape)` elements. */
-export interface HarnessTensor {
-  readonly dtype: HarnessDType;
+export interface TensorValue {
+  readonly dtype: TensorDType;
   readonly shape: readonly number[];
-  readonly data: HarnessTypedArray;
+  readonly data: TensorTypedArray;
   /** The interpreter's tensor name, where known. */
   readonly name?: string;
 }
@@ -20,18 +20,18 @@ export interface HarnessTensor {
 export interface TensorDetails {
   readonly name: string;
   readonly index: number;
-  readonly dtype: HarnessDType;
+  readonly dtype: TensorDType;
   /** -1 marks a dynamic dimension. */
   readonly shape: readonly number[];
 }
 
 type TypedArrayConstructor = {
-  new (length: number): HarnessTypedArray;
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): HarnessTypedArray;
+  new (length: number): TensorTypedArray;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): TensorTypedArray;
   readonly BYTES_PER_ELEMENT: number;
 };
 
-const CONSTRUCTORS: Record<HarnessDType, TypedArrayConstructor> = {
+const CONSTRUCTORS: Record<TensorDType, TypedArrayConstructor> = {
   float32: Float32Array,
   float64: Float64Array,
   int32: Int32Array,
@@ -42,15 +42,15 @@ const CONSTRUCTORS: Record<HarnessDType, TypedArrayConstructor> = {
   bool: Uint8Array,
 };
 
-export function isHarnessDType(name: string): name is HarnessDType {
+export function isTensorDType(name: string): name is TensorDType {
   return Object.prototype.hasOwnProperty.call(CONSTRUCTORS, name);
 }
 
-export function typedArrayConstructor(dtype: HarnessDType): TypedArrayConstructor {
+export function typedArrayConstructor(dtype: TensorDType): TypedArrayConstructor {
   return CONSTRUCTORS[dtype];
 }
 
-export function bytesPerElement(dtype: HarnessDType): number {
+export function bytesPerElement(dtype: TensorDType): number {
   return CONSTRUCTORS[dtype].BYTES_PER_ELEMENT;
 }
 
@@ -64,12 +64,12 @@ export function elementCount(shape: readonly number[]): number {
 }
 
 /** A zero-copy view of the tensor's bytes (little-endian, as the interpreters store them). */
-export function tensorBytes(data: HarnessTypedArray): Uint8Array {
+export function tensorBytes(data: TensorTypedArray): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** A fresh typed array of `dtype` holding a copy of `bytes`. */
-export function typedArrayFromBytes(dtype: HarnessDType, bytes: Uint8Array): HarnessTypedArray {
+export function typedArrayFromBytes(dtype: TensorDType, bytes: Uint8Array): TensorTypedArray {
   const ctor = CONSTRUCTORS[dtype];
   if (bytes.byteLength % ctor.BYTES_PER_ELEMENT !== 0) {
     throw new RangeError(`${bytes.byteLength} bytes is not a whole number of ${dtype} elements`);
@@ -79,7 +79,7 @@ export function typedArrayFromBytes(dtype: HarnessDType, bytes: Uint8Array): Har
 }
 
 /** Checks that a tensor's data matches its shape and dtype; the message names the tensor. */
-export function checkTensor(tensor: HarnessTensor, label: string): void {
+export function checkTensor(tensor: TensorValue, label: string): void {
   const ctor = CONSTRUCTORS[tensor.dtype];
   if (!ctor) throw new TypeError(`${label}: unsupported dtype ${String(tensor.dtype)}`);
   if (!(tensor.data instanceof ctor)) {

@@ -24,8 +24,8 @@ import {
   elementCount,
   tensorBytes,
   typedArrayFromBytes,
-  type HarnessDType,
-  type HarnessTensor,
+  type TensorDType,
+  type TensorValue,
   type TensorDetails,
 } from './tensors.js';
 
@@ -37,7 +37,7 @@ type WasmTensorBuffer = ReturnType<LiteRtWasm['LiteRtTensorBuffer']['createManag
 type WasmRankedTensorType = ReturnType<WasmModel['getInputTensorType']>;
 
 /** LiteRT ElementType values (litert_model_types.h) the harness maps to dtypes. */
-const ELEMENT_TYPES: Record<number, HarnessDType> = {
+const ELEMENT_TYPES: Record<number, TensorDType> = {
   1: 'float32', 2: 'int32', 3: 'uint8', 4: 'int64', 6: 'bool', 7: 'int16', 9: 'int8', 11: 'float64',
 };
 
@@ -129,7 +129,7 @@ export interface LiteRtNodeModel {
   readonly inputs: readonly TensorDetails[];
   readonly outputs: readonly TensorDetails[];
   /** Runs the model; inputs are positional in signature order. */
-  run(inputs: readonly HarnessTensor[]): Promise<HarnessTensor[]>;
+  run(inputs: readonly TensorValue[]): Promise<TensorValue[]>;
   close(): void;
 }
 
@@ -218,9 +218,9 @@ export async function openLiteRtModel(model: Uint8Array, options: LiteRtRunOptio
 /** Loads, runs once, frees. Outputs come in signature order with name, dtype, shape and data. */
 export async function runLiteRt(
   model: Uint8Array,
-  inputs: readonly HarnessTensor[],
+  inputs: readonly TensorValue[],
   options: LiteRtRunOptions = {},
-): Promise<HarnessTensor[]> {
+): Promise<TensorValue[]> {
   const loaded = await openLiteRtModel(model, options);
   try {
     return await loaded.run(inputs);
@@ -267,7 +267,7 @@ function writeInput(
   wasm: LiteRtWasm,
   environment: Parameters<LiteRtWasm['loadModel']>[0],
   expectedType: WasmRankedTensorType,
-  value: HarnessTensor,
+  value: TensorValue,
   details: TensorDetails,
 ): WasmTensorBuffer {
   const label = `input ${details.index} (${details.name})`;
@@ -299,7 +299,7 @@ function writeInput(
   }
 }
 
-function readOutput(wasm: LiteRtWasm, buffer: WasmTensorBuffer, name: string): HarnessTensor {
+function readOutput(wasm: LiteRtWasm, buffer: WasmTensorBuffer, name: string): TensorValue {
   const type = buffer.tensorType();
   const elementType = type.elementType().value;
   const layout = type.layout();

@@ -1,7 +1,7 @@
 // Comparing interpreter outputs: error figures for float outputs, exact equality for everything, and
 // assertions whose messages say which output, where, and by how much.
 
-import { tensorBytes, type HarnessTensor } from './tensors.js';
+import { tensorBytes, type TensorValue } from '@borde/runtime/node';
 
 export interface TensorComparison {
   readonly name: string;
@@ -25,7 +25,7 @@ function toNumber(value: number | bigint): number {
 }
 
 /** Error figures of `actual` against `expected`; throws if dtype or shape differ. */
-export function compareTensors(actual: HarnessTensor, expected: HarnessTensor, name = expected.name ?? 'output'): TensorComparison {
+export function compareTensors(actual: TensorValue, expected: TensorValue, name = expected.name ?? 'output'): TensorComparison {
   if (actual.dtype !== expected.dtype) {
     throw new TypeError(`${name}: dtype ${actual.dtype} differs from the expected ${expected.dtype}`);
   }
@@ -82,14 +82,14 @@ export function compareTensors(actual: HarnessTensor, expected: HarnessTensor, n
 }
 
 /** Compares output lists position by position; throws if the counts differ. */
-export function compareOutputs(actual: readonly HarnessTensor[], expected: readonly HarnessTensor[]): TensorComparison[] {
+export function compareOutputs(actual: readonly TensorValue[], expected: readonly TensorValue[]): TensorComparison[] {
   if (actual.length !== expected.length) {
     throw new RangeError(`got ${actual.length} outputs, expected ${expected.length}`);
   }
   return expected.map((e, i) => compareTensors(actual[i]!, e, e.name ?? `output ${i}`));
 }
 
-function describe(c: TensorComparison, actual: HarnessTensor, expected: HarnessTensor): string {
+function describe(c: TensorComparison, actual: TensorValue, expected: TensorValue): string {
   const at = c.worstIndex;
   return `${c.name}: ${c.mismatches}/${c.elements} elements differ; max abs error ${c.maxAbsError} ` +
     `(rel ${c.maxRelError.toExponential(3)} of range ${c.range}) at [${at}]: got ${String(actual.data[at])}, ` +
@@ -97,7 +97,7 @@ function describe(c: TensorComparison, actual: HarnessTensor, expected: HarnessT
 }
 
 /** Throws unless every output is byte-for-byte identical (dtype, shape and data). */
-export function assertIdenticalOutputs(actual: readonly HarnessTensor[], expected: readonly HarnessTensor[]): void {
+export function assertIdenticalOutputs(actual: readonly TensorValue[], expected: readonly TensorValue[]): void {
   const results = compareOutputs(actual, expected);
   const bad = results.map((c, i) => (c.identical ? '' : describe(c, actual[i]!, expected[i]!))).filter(Boolean);
   if (bad.length) throw new Error(`outputs are not identical:\n${bad.join('\n')}`);
@@ -116,8 +116,8 @@ export interface Tolerance {
  * Returns the figures so tests can report them.
  */
 export function assertOutputsClose(
-  actual: readonly HarnessTensor[],
-  expected: readonly HarnessTensor[],
+  actual: readonly TensorValue[],
+  expected: readonly TensorValue[],
   tolerance: Tolerance,
 ): TensorComparison[] {
   const results = compareOutputs(actual, expected);
@@ -134,7 +134,7 @@ export function assertOutputsClose(
 }
 
 /** Throws unless every value is finite (no NaN or Infinity) in float outputs. */
-export function assertFinite(outputs: readonly HarnessTensor[]): void {
+export function assertFinite(outputs: readonly TensorValue[]): void {
   for (const [i, t] of outputs.entries()) {
     if (t.dtype !== 'float32' && t.dtype !== 'float64') continue;
     const data = t.data as Float32Array | Float64Array;

@@ -1,10 +1,10 @@
 // Deterministic pseudo-random model inputs: the same seed gives the same bytes on every machine and
 // in every interpreter, so two runs of two models can be compared element by element.
 
-import { elementCount, typedArrayConstructor, type HarnessDType, type HarnessTensor } from './tensors.js';
+import { elementCount, typedArrayConstructor, type TensorDType, type TensorValue } from '@borde/runtime/node';
 
 export interface InputSpec {
-  readonly dtype: HarnessDType;
+  readonly dtype: TensorDType;
   /** Concrete shape; a -1 (dynamic) dimension must be fixed by the caller first. */
   readonly shape: readonly number[];
   readonly name?: string;
@@ -17,7 +17,7 @@ export interface InputSpec {
   readonly quantization?: { readonly scale: number; readonly zeroPoint: number };
 }
 
-const INTEGER_LIMITS: Partial<Record<HarnessDType, readonly [number, number]>> = {
+const INTEGER_LIMITS: Partial<Record<TensorDType, readonly [number, number]>> = {
   int8: [-128, 127],
   uint8: [0, 255],
   int16: [-32768, 32767],
@@ -50,7 +50,7 @@ function streamSeed(seed: number, index: number): number {
 }
 
 /** One tensor of seeded values for `spec`. */
-export function seededTensor(spec: InputSpec, seed: number): HarnessTensor {
+export function seededTensor(spec: InputSpec, seed: number): TensorValue {
   const label = spec.name ?? 'input';
   if (spec.shape.some((dim) => !Number.isInteger(dim) || dim < 0)) {
     throw new RangeError(`${label}: shape [${spec.shape.join(', ')}] has a dynamic dimension; pass a concrete shape`);
@@ -83,7 +83,7 @@ export function seededTensor(spec: InputSpec, seed: number): HarnessTensor {
 }
 
 /** Seeded tensors for every spec; input i depends only on (seed, i). */
-export function seededInputs(specs: readonly InputSpec[], seed: number): HarnessTensor[] {
+export function seededInputs(specs: readonly InputSpec[], seed: number): TensorValue[] {
   return specs.map((spec, index) => seededTensor(spec, streamSeed(seed, index)));
 }
 
