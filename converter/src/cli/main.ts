@@ -3,6 +3,7 @@ import { TfliteError } from '@borde/tflite';
 import { ConverterError } from '../errors.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { processOutput, type CliOutput } from './io.js';
+import { registerConvert } from './commands/convert.js';
 import { registerInspect } from './commands/inspect.js';
 
 /** Runs the `borde` CLI with the given arguments (without `node borde`); resolves to the exit code. */
@@ -15,6 +16,7 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     .showHelpAfterError('(run `borde --help` for usage)')
     .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) });
   registerInspect(program, output);
+  registerConvert(program, output);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

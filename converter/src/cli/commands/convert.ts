@@ -1,0 +1,92 @@
+import { Option, type Command } from 'commander';
+import { convert, type ConvertOptions, type QuantizeMode } from '../../convert.js';
+import { loadLabelledData, loadSamples, type SampleOptions } from '../../calibration/index.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { formatConvertReport } from '../format-convert-report.js';
+import type { CliOutput } from '../io.js';
+import { endProgress, progressReporter } from '../progress.js';
+import { parseNumberList, positiveNumber } from '../parse-numbers.js';
+
+interface ConvertFlags {
+  output: string;
+  quantize?: QuantizeMode;
+  float16?: boolean;
+  calibration?: string;
+  calibrationMethod?: 'minmax' | 'percentile' | 'mse';
+  percentile: number;
+  samples: number;
+  io?: 'float' | 'int8';
+  strict?: boolean;
+  perChannelDense?: boolean;
+  eval?: string;
+  labelColumn?: string;
+  preset?: SampleOptions['preset'];
+  scale?: number;
+  mean?: number | number[];
+  std?: number | number[];
+  json?: boolean;
+  verify: boolean;
+}
+
+/** `borde convert <model> -o <out.tflite> [--quantize int8 --calibration <data>] [--json] [--no-verify]`. */
+export function registerConvert(program: Command, output: CliOutput): void {
+  program
+    .command('convert')
+    .description('convert a TensorFlow.js model (model.json or folder) or a float .tflite to TFLite, and prove it')
+    .argument('<model>', 'model.json, its folder, or a float .tflite file')
+    .requiredOption('-o, --output <file>', 'where to write the .tflite')
+    .addOption(new Option('--quantize <mode>', 'int8 (full integer, needs --calibration), dynamic (int8 weights), float16')
+      .choices(['int8', 'dynamic', 'float16']))
+    .option('--float16', 'same as --quantize float16')
+    .option('--calibration <path>', 'representative inputs: images folder, .csv, .json, .npy or .js module')
+    .addOption(new Option('--calibration-method <method>', 'activation ranges').choices(['minmax', 'percentile', 'mse']).default('minmax'))
+    .option('--percentile <p>', 'share of values kept by --calibration-method percentile', positiveNumber('--percentile'), 99.99)
+    .option('--samples <n>', 'use at most n calibration samples', positiveNumber('--samples'), 500)
+    .addOption(new Option('--io <type>', 'model inputs/outputs in int8 mode').choices(['float', 'int8']).default('float'))
+    .option('--strict', 'fail if any op must stay float in int8 mode')
+    .option('--per-channel-dense', 'per-channel FULLY_CONNECTED weights (per-tensor by default)')
+    .option('--eval <path>', 'labelled held-out data: accuracy of float vs quantized')
+    .option('--label-column <name>', 'label column of CSV data (excluded from the features)')
+    .addOption(new Option('--preset <name>', 'image preprocessing').choices(['unit', 'symmetric', 'imagenet']))
+    .option('--scale <x>', 'image preprocessing: multiply pixel values (0..255) by x', positiveNumber('--scale'))
+    .option('--mean <list>', 'image preprocessing: subtract, per channel (comma separated) or one value', (v) => parseNumberList(v, '--mean'))
+    .option('--std <list>', 'image preprocessing: divide, per channel or one value', (v) => parseNumberList(v, '--std'))
+    .option('--json', 'print the report as JSON on stdout')
+    .option('--no-verify', 'skip verifying the float model against the source')
+    .action(async (source: string, flags: ConvertFlags) => {
+      const onProgress = progressReporter(output);
+      try {
+        const { bytes, report } = await convert(source, { ...convertOptions(flags), onProgress });
+        await writeFileAtomic(flags.output, bytes);
+        endProgress(output);
+        const full = { ...report, output: flags.output };
+        output.out(flags.json ? JSON.stringify(full, null, 2) : formatConvertReport(full));
+      } finally {
+        endProgress(output);
+      }
+    });
+}
+
+function convertOptions(flags: ConvertFlags): ConvertOptions {
+  const sampleOptions: SampleOptions = {
+    limit: flags.samples,
+    ...(flags.labelColumn !== undefined ? { labelColumn: flags.labelColumn } : {}),
+    ...(flags.preset ? { preset: flags.preset } : {}),
+    ...(flags.scale !== undefined ? { scale: flags.scale } : {}),
+    ...(flags.mean !== undefined ? { mean: flags.mean } : {}),
+    ...(flags.std !== undefined ? { std: flags.std } : {}),
+  };
+  const calibration = flags.calibration;
+  const evalPath = flags.eval;
+  return {
+    quantize: flags.quantize ?? (flags.float16 ? 'float16' : 'none'),
+    verify: flags.verify,
+    ...(calibration ? { calibration: (inputs) => loadSamples(calibration, inputs, sampleOptions) } : {}),
+    ...(evalPath ? { evalData: (inputs) => loadLabelledData(evalPath, inputs, { ...sampleOptions, limit: Infinity }) } : {}),
+    calibrationMethod: flags.calibrationMethod ?? 'minmax',
+    percentile: flags.percentile,
+    io: flags.io ?? 'float',
+    strict: Boolean(flags.strict),
+    perChannelDense: Boolean(flags.perChannelDense),
+  };
+}

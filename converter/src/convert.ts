@@ -1,0 +1,143 @@
+import { readModel, summarize, writeModel, type Graph } from '@borde/tflite';
+import { ConverterError } from './errors.js';
+import { importSource, type ImportedSource } from './sources/import-source.js';
+import type { SourceFormat } from './sources/detect-format.js';
+import { optimize } from './passes/index.js';
+import { toFloat16Weights } from './passes/float16-weights.js';
+import { liteRtRunner } from './verify/interpreter.js';
+import { verifyOutputs, type VerifyReport } from './verify/verify.js';
+import type { TensorValue } from './verify/tensor-value.js';
+import { quantize, type QuantizeOptions, type QuantizationReport } from './quantize/quantize.js';
+
+/** float32 (default), float16 weights, dynamic-range int8 weights, or full-integer int8. */
+export type QuantizeMode = 'none' | 'float16' | 'dynamic' | 'int8';
+
+export interface ConvertOptions extends QuantizeOptions {
+  quantize?: QuantizeMode;
+  /** Shorthand for `quantize: 'float16'`. */
+  float16?: boolean;
+  /** Run the written model in the official interpreter against the source model (default true). */
+  verify?: boolean;
+  /** Seeded samples for verification (default 4). */
+  verifySamples?: number;
+  /** Progress of the long steps, for a CLI or a UI. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ProgressEvent {
+  step: 'import' | 'optimize' | 'calibrate' | 'quantize' | 'write' | 'verify' | 'evaluate';
+  message: string;
+}
+
+export interface ConvertReport {
+  source: string;
+  format: SourceFormat;
+  mode: QuantizeMode;
+  sourceBytes: number;
+  /** Size of the float32 TFLite file of the same model, the baseline for sizeRatio. */
+  float32Bytes: number;
+  outputBytes: number;
+  /** outputBytes / float32Bytes. */
+  sizeRatio: number;
+  /** Operator histogram of the written model, e.g. { CONV_2D: 9, ... }. */
+  operators: Record<string, number>;
+  parameters: number;
+  warnings: string[];
+  /** The float model against its source (float32 and float16 modes, and the float baseline of int8 modes). */
+  verify?: VerifyReport;
+  quantization?: QuantizationReport;
+}
+
+export interface ConvertResult {
+  bytes: Uint8Array;
+  graph: Graph;
+  report: ConvertReport;
+}
+
+/** Largest allowed error relative to each output's range for the float paths (issue #3). */
+export const VERIFY_TOLERANCE = { float32: 1e-4, float16: 1e-2 } as const;
+
+/**
+ * Converts a float model (tfjs layers/graph model.json or folder, or a float .tflite) to TFLite and proves it.
+ * The float model is always verified against the source in the official interpreter (float16 within 1e-2 of
+ * the output range, float32 within 1e-4; VERIFY_FAILED otherwise). Quantized modes then report what
+ * quantization cost against that verified float model.
+ */
+export async function convert(sourcePath: string, options: ConvertOptions = {}): Promise<ConvertResult> {
+  const progress = options.onProgress ?? (() => {});
+  const mode: QuantizeMode = options.quantize ?? (options.float16 ? 'float16' : 'none');
+  if (mode === 'int8' && !options.calibration) {
+    throw new ConverterError('INVALID_OPTIONS', 'full-integer int8 needs representative data: pass --calibration <images folder | ' +
+      '.csv | .json | .npy | .js module> with 100-500 samples, or use --quantize dynamic, which needs none');
+  }
+
+  progress({ step: 'import', message: `importing ${sourcePath}` });
+  const source = await importSource(sourcePath, { reference: options.verify !== false });
+  try {
+    progress({ step: 'optimize', message: 'folding batch norms, fusing activations, folding constants' });
+    const floatGraph = optimize(source.graph);
+    const floatBytes = writeModel(floatGraph);
+
+    let verify: VerifyReport | undefined;
+    if (options.verify !== false) {
+      progress({ step: 'verify', message: 'running the float model in the official TFLite interpreter against the source' });
+      const precision = mode === 'float16' ? 'float16' : 'float32';
+      const candidateGraph = mode === 'float16' ? toFloat16Weights(floatGraph) : floatGraph;
+      verify = await verifyAgainstSource(source, candidateGraph, precision, options.verifySamples ?? 4);
+    }
+
+    let graph = floatGraph;
+    let quantization: QuantizationReport | undefined;
+    if (mode === 'float16') graph = toFloat16Weights(floatGraph);
+    if (mode === 'dynamic' || mode === 'int8') {
+      const result = await quantize(floatGraph, floatBytes, mode, options, progress);
+      graph = result.graph;
+      quantization = result.report;
+    }
+
+    progress({ step: 'write', message: `writing ${mode === 'none' ? 'float32' : mode} TFLite` });
+    const bytes = graph === floatGraph ? floatBytes : writeModel(graph);
+    const summary = summarize(readModel(bytes), { sizeBytes: bytes.byteLength });
+    const report: ConvertReport = {
+      source: sourcePath,
+      format: source.format,
+      mode,
+      sourceBytes: source.sizeBytes,
+      float32Bytes: floatBytes.byteLength,
+      outputBytes: bytes.byteLength,
+      sizeRatio: bytes.byteLength / floatBytes.byteLength,
+      operators: summary.opHistogram,
+      parameters: summary.parameterCount,
+      warnings: source.warnings,
+      ...(verify ? { verify } : {}),
+      ...(quantization ? { quantization } : {}),
+    };
+    return { bytes, graph, report };
+  } finally {
+    source.dispose();
+  }
+}
+
+async function verifyAgainstSource(
+  source: ImportedSource,
+  graph: Graph,
+  precision: 'float32' | 'float16',
+  samples: number,
+): Promise<VerifyReport> {
+  const report = await verifyOutputs(graph, liteRtRunner(writeModel(graph)), source.reference!, {
+    tolerance: VERIFY_TOLERANCE[precision],
+    samples,
+  });
+  if (!report.passed) {
+    const worst = report.outputs.map((o) => `${o.name}: max abs ${o.maxAbsError.toExponential(3)}, rel ${o.maxRelError.toExponential(3)}`).join('; ');
+    throw Object.assign(
+      new ConverterError('VERIFY_FAILED', `verification failed: the ${precision} TFLite model differs from the source ` +
+        `beyond ${VERIFY_TOLERANCE[precision]} of the output range (${worst}); nothing was written. ` +
+        'Use --no-verify to write it anyway, and please report the model.'),
+      { report },
+    );
+  }
+  return report;
+}
+
+export type { TensorValue };

@@ -1,0 +1,57 @@
+import type { Graph } from '@borde/tflite';
+import type { TensorValue } from '../verify/tensor-value.js';
+import { openExposed } from './expose-tensors.js';
+import { samplesFor } from './model-io.js';
+
+export interface LayerError {
+  /** The float tensor's name: the source layer that produced it. */
+  name: string;
+  /** Signal-to-quantization-noise ratio of the int8 activation against the float one, in dB (higher is better). */
+  sqnrDb: number;
+}
+
+/**
+ * Per-layer error of an int8 model against its float model: both run in the official interpreter with every
+ * activation exposed, and each int8 activation, dequantized, is compared with the float activation it
+ * replaces. Sorted worst first, so a user sees where accuracy went.
+ */
+export async function layerErrors(
+  floatGraph: Graph,
+  int8Graph: Graph,
+  tensorMap: Map<number, number>,
+  samples: TensorValue[][],
+): Promise<LayerError[]> {
+  const int8Samples = samplesFor(int8Graph, samples);
+  const floatSub = floatGraph.subgraphs[0]!;
+  const int8Sub = int8Graph.subgraphs[0]!;
+  const pairs = [...tensorMap].filter(([f]) => !floatSub.inputs.includes(f));
+  const floatModel = await openExposed(floatGraph, pairs.map(([f]) => f));
+  const int8Model = await openExposed(int8Graph, pairs.map(([, q]) => q));
+  try {
+    const signal = new Float64Array(pairs.length);
+    const noise = new Float64Array(pairs.length);
+    for (const [n, inputs] of samples.entries()) {
+      const floats = await floatModel.run(inputs);
+      const ints = await int8Model.run(int8Samples[n]!);
+      pairs.forEach(([, q], p) => {
+        const { scale, zeroPoint } = int8Sub.tensors[q]!.quantization!;
+        const f = floats[p]![1] as Float32Array;
+        const i = ints[p]![1] as Int8Array;
+        for (let k = 0; k < f.length; k++) {
+          const deq = (i[k]! - zeroPoint[0]!) * scale[0]!;
+          signal[p] += f[k]! * f[k]!;
+          noise[p] += (f[k]! - deq) ** 2;
+        }
+      });
+    }
+    return pairs
+      .map(([f], p) => ({
+        name: floatSub.tensors[f]!.name,
+        sqnrDb: noise[p] === 0 ? Infinity : 10 * Math.log10(signal[p]! / noise[p]!),
+      }))
+      .sort((a, b) => a.sqnrDb - b.sqnrDb);
+  } finally {
+    floatModel.close();
+    int8Model.close();
+  }
+}

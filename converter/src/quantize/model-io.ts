@@ -1,0 +1,34 @@
+import type { Graph } from '@borde/tflite';
+import type { TensorValue } from '../verify/tensor-value.js';
+import { INT8_MAX, INT8_MIN, roundHalfAwayFromZero } from './params.js';
+
+/**
+ * Float samples made ready for a quantized model: inputs the model takes as int8 (`--io int8`) are quantized
+ * with the input's own scale and zero point, as an app would do; float inputs pass through.
+ */
+export function samplesFor(graph: Graph, samples: TensorValue[][]): TensorValue[][] {
+  const subgraph = graph.subgraphs[0]!;
+  return samples.map((inputs) => inputs.map((input, i) => {
+    const tensor = subgraph.tensors[subgraph.inputs[i]!]!;
+    if (tensor.dtype !== 'int8') return input;
+    const { scale, zeroPoint } = tensor.quantization!;
+    const data = new Int8Array(input.data.length);
+    input.data.forEach((v: number | bigint, k: number) => {
+      data[k] = Math.max(INT8_MIN, Math.min(INT8_MAX, roundHalfAwayFromZero(Number(v) / scale[0]!) + zeroPoint[0]!));
+    });
+    return { dtype: 'int8', shape: input.shape, data, ...(input.name ? { name: input.name } : {}) };
+  }));
+}
+
+/** Model outputs as float values: int8 outputs (`--io int8`) dequantized with their parameters. */
+export function outputsAsFloat(graph: Graph, outputs: TensorValue[]): Float32Array[] {
+  const subgraph = graph.subgraphs[0]!;
+  return outputs.map((output, i) => {
+    const tensor = subgraph.tensors[subgraph.outputs[i]!]!;
+    if (output.dtype === 'float32') return output.data as Float32Array;
+    const q = tensor.quantization;
+    const scale = q?.scale[0] ?? 1;
+    const zeroPoint = q?.zeroPoint[0] ?? 0;
+    return Float32Array.from(output.data as Int8Array, (v) => (v - zeroPoint) * scale);
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * How each TFLite operator is quantized to int8 (the TFLite quantization spec,
+ * https://www.tensorflow.org/lite/performance/quantization_spec, and tools/optimize/operator_property.cc).
+ * An opcode missing here stays float, with DEQUANTIZE/QUANTIZE around it.
+ */
+export type Int8Rule =
+  /** int8 weights (symmetric, per channel along `weightAxis`) and int32 bias; free output range. */
+  | { kind: 'weighted'; weightInput: number; biasInput: number; weightAxis: number }
+  /** Output fixed by the kernel (SOFTMAX/LOGISTIC: 1/256, -128; TANH: 1/128, 0). */
+  | { kind: 'fixed-output'; scale: number; zeroPoint: number }
+  /** Output takes the (first) input's parameters: the kernel moves values without rescaling. */
+  | { kind: 'same-as-input' }
+  /** Inputs must share the output's parameters: differing inputs are requantized first. */
+  | { kind: 'inputs-as-output' }
+  /** Free output range, requantized by the kernel. */
+  | { kind: 'free' };
+
+const weighted = (weightInput: number, biasInput: number, weightAxis: number): Int8Rule =>
+  ({ kind: 'weighted', weightInput, biasInput, weightAxis });
+
+export function int8Rule(opcode: string, options: { perChannelDense: boolean }): Int8Rule | undefined {
+  switch (opcode) {
+    case 'CONV_2D':
+      return weighted(1, 2, 0);
+    case 'DEPTHWISE_CONV_2D':
+      return weighted(1, 2, 3);
+    case 'FULLY_CONNECTED':
+      // Per-tensor by default: every interpreter build supports it (per-channel FC needs newer kernels).
+      return weighted(1, 2, options.perChannelDense ? 0 : -1);
+    case 'TRANSPOSE_CONV':
+      return weighted(1, 3, 0);
+    case 'SOFTMAX':
+    case 'LOGISTIC':
+      return { kind: 'fixed-output', scale: 1 / 256, zeroPoint: -128 };
+    case 'TANH':
+      return { kind: 'fixed-output', scale: 1 / 128, zeroPoint: 0 };
+    case 'AVERAGE_POOL_2D':
+    case 'MAX_POOL_2D':
+    case 'RESHAPE':
+    case 'SQUEEZE':
+    case 'EXPAND_DIMS':
+    case 'PAD':
+    case 'PADV2':
+    case 'TRANSPOSE':
+    case 'SLICE':
+    case 'STRIDED_SLICE':
+    case 'RESIZE_BILINEAR':
+    case 'RESIZE_NEAREST_NEIGHBOR':
+    case 'GATHER':
+    case 'REDUCE_MAX':
+    case 'SPLIT':
+    case 'DEPTH_TO_SPACE':
+    case 'SPACE_TO_DEPTH':
+      return { kind: 'same-as-input' };
+    case 'CONCATENATION':
+    case 'MAXIMUM':
+    case 'MINIMUM':
+    case 'PACK':
+      return { kind: 'inputs-as-output' };
+    case 'ADD':
+    case 'SUB':
+    case 'MUL':
+    case 'MEAN':
+    case 'RELU':
+    case 'RELU6':
+    case 'RELU_N1_TO_1':
+    case 'LEAKY_RELU':
+    case 'PRELU':
+    case 'HARD_SWISH':
+    case 'SQUARED_DIFFERENCE':
+      return { kind: 'free' };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,119 @@
+import { writeModel, type Graph } from '@borde/tflite';
+import type { ProgressEvent } from '../convert.js';
+import type { TensorValue } from '../verify/tensor-value.js';
+import { prune } from '../passes/prune.js';
+import { calibrate, type CalibrationMethod } from './calibrate.js';
+import { quantizeDynamicRange } from './dynamic-range.js';
+import { evaluateQuantized, type QuantizedEvaluation } from './evaluate.js';
+import { layerErrors, type LayerError } from './layer-error.js';
+import { quantizeInt8, type FloatFallback } from './quantize-int8.js';
+
+/** Float model inputs as a data loader needs them: name and exact shape (batch 1). */
+export interface ModelInput {
+  name: string;
+  dtype: 'float32';
+  shape: number[];
+}
+
+/** Data given directly, or loaded once the model's inputs are known (the CLI loads files this way). */
+export type DataSource<T> = T | ((inputs: ModelInput[]) => Promise<T>);
+
+export interface QuantizeOptions {
+  /** Representative inputs for full-integer int8 (one list of input tensors per sample). */
+  calibration?: DataSource<TensorValue[][]>;
+  calibrationMethod?: CalibrationMethod;
+  /** For the `percentile` method, e.g. 99.99. */
+  percentile?: number;
+  /** Model inputs/outputs: float with QUANTIZE/DEQUANTIZE (default), or int8. */
+  io?: 'float' | 'int8';
+  perChannelDense?: boolean;
+  /** Fail when an op must stay float. */
+  strict?: boolean;
+  /** Labelled held-out data for accuracy; without it, agreement is measured on the calibration samples. */
+  evalData?: DataSource<{ samples: TensorValue[][]; labels?: number[] }>;
+  /** Dynamic range: weights with fewer elements stay float (default 1024, as TFLite). */
+  dynamicMinElements?: number;
+}
+
+export interface QuantizationReport {
+  mode: 'int8' | 'dynamic';
+  method?: CalibrationMethod;
+  samples?: number;
+  io?: 'float' | 'int8';
+  /** Model inputs/outputs parameters when they are int8, so an app can quantize inputs itself. */
+  ioParams?: { name: string; scale: number; zeroPoint: number }[];
+  /** Ops left in float, with the reason. */
+  floatOps: FloatFallback[];
+  /** Dynamic mode: weight tensors stored as int8. */
+  quantizedWeights?: string[];
+  evaluation?: QuantizedEvaluation;
+  /** Per-layer SQNR of int8 activations against float ones, worst first. */
+  layers?: LayerError[];
+}
+
+/** Quantizes the verified float graph and measures what it cost against the float model. */
+export async function quantize(
+  floatGraph: Graph,
+  floatBytes: Uint8Array,
+  mode: 'int8' | 'dynamic',
+  options: QuantizeOptions,
+  progress: (event: ProgressEvent) => void,
+): Promise<{ graph: Graph; report: QuantizationReport }> {
+  const inputs = modelInputs(floatGraph);
+  const calibration = await resolve(options.calibration, inputs);
+  const evalData = await resolve(options.evalData, inputs);
+  const evalSamples = evalData?.samples ?? calibration;
+  const labels = evalData?.labels;
+  const on = evalData ? 'eval' : 'calibration';
+
+  if (mode === 'dynamic') {
+    progress({ step: 'quantize', message: 'int8 weights, float activations (dynamic range)' });
+    const { graph, quantized } = quantizeDynamicRange(floatGraph, { minElements: options.dynamicMinElements });
+    const pruned = prune(graph);
+    const report: QuantizationReport = { mode, floatOps: [], quantizedWeights: quantized };
+    if (evalSamples) {
+      progress({ step: 'evaluate', message: `comparing with the float model on ${evalSamples.length} samples` });
+      report.evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes: writeModel(pruned), graph: pruned }, evalSamples, labels, on);
+    }
+    return { graph: pruned, report };
+  }
+
+  const samples = calibration!;
+  const method = options.calibrationMethod ?? 'minmax';
+  progress({ step: 'calibrate', message: `${method} calibration on ${samples.length} samples` });
+  const { ranges } = await calibrate(floatGraph, samples, { method, ...(options.percentile ? { percentile: options.percentile } : {}) });
+  progress({ step: 'quantize', message: 'full-integer int8 (TFLite int8 spec)' });
+  const { graph, floatOps, tensorMap } = quantizeInt8(floatGraph, ranges, { io: options.io, perChannelDense: options.perChannelDense, strict: options.strict });
+  const bytes = writeModel(graph);
+  const sub = graph.subgraphs[0]!;
+  const io = options.io ?? 'float';
+  const report: QuantizationReport = {
+    mode,
+    method,
+    samples: samples.length,
+    io,
+    floatOps,
+    ...(io === 'int8' ? {
+      ioParams: [...sub.inputs, ...sub.outputs].map((i) => {
+        const t = sub.tensors[i]!;
+        return { name: t.name, scale: t.quantization?.scale[0] ?? 1, zeroPoint: t.quantization?.zeroPoint[0] ?? 0 };
+      }),
+    } : {}),
+  };
+  progress({ step: 'evaluate', message: `comparing with the float model on ${evalSamples!.length} ${on} samples` });
+  report.evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes, graph }, evalSamples!, labels, on);
+  report.layers = await layerErrors(floatGraph, graph, tensorMap, evalSamples!.slice(0, 32));
+  return { graph, report };
+}
+
+export function modelInputs(graph: Graph): ModelInput[] {
+  const sub = graph.subgraphs[0]!;
+  return sub.inputs.map((i) => {
+    const t = sub.tensors[i]!;
+    return { name: t.name, dtype: 'float32', shape: t.shape.map((d) => (d < 0 ? 1 : d)) };
+  });
+}
+
+async function resolve<T>(source: DataSource<T> | undefined, inputs: ModelInput[]): Promise<T | undefined> {
+  return typeof source === 'function' ? (source as (inputs: ModelInput[]) => Promise<T>)(inputs) : source;
+}

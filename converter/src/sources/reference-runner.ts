@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ModelRunner } from '../verify/verify.js';
+import type { TensorValue } from '../verify/tensor-value.js';
+
+/** What tfjs needs to rebuild a model in memory (model.json's topology plus decoded weights). */
+export interface TfjsModelArtifacts {
+  modelTopology: object;
+  weightSpecs: tf.io.WeightsManifestEntry[];
+  weightData: ArrayBuffer;
+}
+
+function toTensors(inputs: TensorValue[]): tf.Tensor[] {
+  return inputs.map((t) => tf.tensor(t.data as Float32Array, [...t.shape], t.dtype === 'int32' ? 'int32' : 'float32'));
+}
+
+async function fromTensors(outputs: tf.Tensor | tf.Tensor[], names: string[]): Promise<TensorValue[]> {
+  const list = Array.isArray(outputs) ? outputs : [outputs];
+  const values: TensorValue[] = [];
+  for (const [i, t] of list.entries()) {
+    const data = (await t.data()) as Float32Array | Int32Array;
+    values.push({ name: names[i] ?? `output_${i}`, dtype: t.dtype === 'int32' ? 'int32' : 'float32', shape: t.shape, data });
+  }
+  tf.dispose(list);
+  return values;
+}
+
+/** The source tfjs model, run by TensorFlow.js itself: the reference a conversion is judged against. */
+export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifacts: TfjsModelArtifacts): Promise<{
+  name: string;
+  run: ModelRunner;
+  dispose(): void;
+}> {
+  await tf.ready();
+  const handler = tf.io.fromMemory(artifacts);
+  if (format === 'tfjs-layers') {
+    const model = await tf.loadLayersModel(handler);
+    return {
+      name: `tfjs ${tf.version.tfjs} layers (${tf.getBackend()})`,
+      run: async (inputs) => {
+        const xs = toTensors(inputs);
+        try {
+          return await fromTensors(model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor | tf.Tensor[], model.outputNames);
+        } finally {
+          tf.dispose(xs);
+        }
+      },
+      dispose: () => model.dispose(),
+    };
+  }
+  const model = await tf.loadGraphModel(handler);
+  return {
+    name: `tfjs ${tf.version.tfjs} graph (${tf.getBackend()})`,
+    run: async (inputs) => {
+      const xs = toTensors(inputs);
+      try {
+        const feed = Object.fromEntries(model.inputs.map((input, i) => [input.name, xs[i]!]));
+        const names = model.outputs.map((o) => o.name);
+        return await fromTensors((await model.executeAsync(feed, names)) as tf.Tensor | tf.Tensor[], names);
+      } finally {
+        tf.dispose(xs);
+      }
+    },
+    dispose: () => model.dispose(),
+  };
+}
