@@ -70,7 +70,8 @@ export class GraphBuilder {
 
   /** An activation tensor with no producer yet (use it as an output of `op`/`opMulti` by index). */
   tensor(name: string, dtype: DType, shape: number[], options: TensorOptions = {}): number {
-    const tensor: Tensor = { name, dtype, shape: [...shape] };
+    // hasRank: the shape is known to have this rank (the TFLite converter marks every ranked tensor so).
+    const tensor: Tensor = { name, dtype, shape: [...shape], hasRank: true };
     if (options.quantization) tensor.quantization = options.quantization;
     if (options.shapeSignature) tensor.shapeSignature = [...options.shapeSignature];
     if (options.isVariable) tensor.isVariable = true;

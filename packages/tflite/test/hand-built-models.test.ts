@@ -2,7 +2,7 @@
 // official LiteRT interpreter, and checked against values computed here with plain loops (float math for
 // float models; for int8 models the integer accumulation and TFLite's fixed-point requantization).
 import { describe, expect, it } from 'vitest';
-import { assertOutputsClose, createRng, runLiteRt, type HarnessTensor } from '@borde/test/harness';
+import { assertOutputsClose, createRng, runLiteRt } from '@borde/test/harness';
 import {
   ActivationFunctionType,
   GraphBuilder,
@@ -13,6 +13,8 @@ import {
   type Quantization,
 } from '@borde/tflite';
 
+/** The harness's tensor value (dtype, shape, typed-array data, name). */
+type HarnessTensor = Parameters<typeof runLiteRt>[1][number];
 type Shape = number[];
 const Act = ActivationFunctionType;
 

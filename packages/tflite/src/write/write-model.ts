@@ -17,8 +17,8 @@ import { Tensor as FbTensor } from '../generated/tflite/tensor.js';
 import type { Graph, Operator, Quantization, Subgraph, Tensor } from '../graph.js';
 import { builtinCode } from '../opcodes.js';
 import { opVersion } from '../op-versions.js';
+import { validateGraph } from '../validate-graph.js';
 import { createAlignedByteVector } from './aligned-bytes.js';
-import { checkGraph } from './check-graph.js';
 
 /** TFLite's CUSTOM builtin code, and the largest code the one-byte `deprecated_builtin_code` can hold. */
 const CUSTOM_CODE = 32;
@@ -34,7 +34,10 @@ const MAX_FLATBUFFER_BYTES = 0x7fffffff;
  * Throws InvalidGraphError naming the place at fault when the Graph would not make a valid model.
  */
 export function writeModel(graph: Graph): Uint8Array {
-  checkGraph(graph);
+  // The same checks readModel applies to files: a Graph that would not read back is not written.
+  validateGraph(graph, (_reason, path, detail) => {
+    throw new InvalidGraphError(path, detail);
+  });
   const plan = planBuffers(graph);
   const builder = new Builder(Math.min(plan.dataBytes + 64 * 1024, MAX_FLATBUFFER_BYTES));
 
@@ -182,8 +185,9 @@ function writeTensor(builder: Builder, t: Tensor, buffer: number): Offset {
   FbTensor.addIsVariable(builder, t.isVariable ?? false);
   if (sparsity) FbTensor.addSparsity(builder, sparsity);
   if (shapeSignature) FbTensor.addShapeSignature(builder, shapeSignature);
-  // The TFLite converter marks every ranked tensor; false only where the Graph says the rank is unknown.
-  FbTensor.addHasRank(builder, t.hasRank ?? true);
+  // Written as the Graph says (readModel leaves it undefined where the file has the default, false), so a
+  // read-write round trip keeps it; GraphBuilder sets it on every tensor, as the TFLite converter does.
+  FbTensor.addHasRank(builder, t.hasRank ?? false);
   return FbTensor.endTensor(builder);
 }
 
