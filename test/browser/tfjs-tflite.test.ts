@@ -2,6 +2,7 @@
 // every real MediaPipe model it supports, refuses the others with an error (not a hang), and the page
 // makes no request to anything but the local server.
 
+import { ActivationFunctionType, GraphBuilder, writeModel } from '@borde/tflite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertFinite,
@@ -81,6 +82,37 @@ describe('tfjs-tflite in Chromium', () => {
     const reason = REFUSED_BY_TFJS_TFLITE[model.file]!;
     await expect(session.load(bytes)).rejects.toThrow(new RegExp(`tfjs-tflite refused the model: .*unresolved custom op: ${reason}`));
     console.log(`${model.file}: refused after ${(performance.now() - started).toFixed(0)} ms`);
+  });
+
+  it('carries int8 tensors both ways exactly (a hand-built full-int8 FULLY_CONNECTED model)', async () => {
+    const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
+    const b = new GraphBuilder();
+    const x = b.input('x', 'int8', [1, 16], { quantization: q(1 / 64, -3) });
+    const w = b.constant('w', 'int8', [8, 16], Int8Array.from({ length: 128 }, (_, i) => ((i * 37) % 255) - 127), {
+      quantization: q(1 / 100, 0),
+    });
+    const bias = b.constant('bias', 'int32', [8], Int32Array.from({ length: 8 }, (_, i) => (i - 4) * 50), {
+      quantization: q(1 / 6400, 0),
+    });
+    const y = b.op('FULLY_CONNECTED', [x, w, bias],
+      { optionsType: 'FullyConnectedOptions', options: { fusedActivationFunction: ActivationFunctionType.NONE } },
+      { name: 'y', dtype: 'int8', shape: [1, 8], quantization: q(1 / 8, 5) });
+    b.output(y);
+    const bytes = writeModel(b.build());
+    const loaded = await session.load(bytes);
+    try {
+      expect(loaded.inputs.map((d) => d.dtype)).toEqual(['int8']);
+      expect(loaded.outputs.map((d) => d.dtype)).toEqual(['int8']);
+      const inputs = seededInputs(loaded.inputs, 4);
+      const { outputs } = await loaded.run(inputs);
+      const reference = await runLiteRt(bytes, inputs);
+      expect(outputs[0]!.data).toBeInstanceOf(Int8Array);
+      // Not saturated: the test would not see a lost sign or a wrong byte order otherwise.
+      expect(new Set(outputs[0]!.data).size).toBeGreaterThan(3);
+      assertOutputsClose(outputs, reference, {});
+    } finally {
+      await loaded.close();
+    }
   });
 
   it('made no request outside the local server, and found every file it needed', () => {
