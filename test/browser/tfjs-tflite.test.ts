@@ -108,7 +108,7 @@ describe('tfjs-tflite in Chromium', () => {
       const reference = await runLiteRt(bytes, inputs);
       expect(outputs[0]!.data).toBeInstanceOf(Int8Array);
       // Not saturated: the test would not see a lost sign or a wrong byte order otherwise.
-      expect(new Set(outputs[0]!.data).size).toBeGreaterThan(3);
+      expect(new Set(outputs[0]!.data as Int8Array).size).toBeGreaterThan(3);
       assertOutputsClose(outputs, reference, {});
     } finally {
       await loaded.close();

@@ -6,3 +6,5 @@ export * from '@borde/converter/verify';
 export * from './browser.js';
 export * from './tfjs-tflite-browser.js';
 export * from './models.js';
+/** The harness's first name for TensorValue; kept so tests written against it keep compiling. */
+export type { TensorValue as HarnessTensor, TensorDType as HarnessDType } from '@borde/runtime/node';
