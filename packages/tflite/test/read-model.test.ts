@@ -5,6 +5,10 @@ import { Model } from '../src/generated/tflite/model.js';
 import { builtinName, dtypeByteLength, dtypeFromTensorType, elementCount, readModel, type Graph } from '../src/index.js';
 import { loadRealModel, REAL_MODEL_NAMES } from './fixtures.js';
 
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
 function opcodes(graph: Graph): Set<string> {
   return new Set(graph.subgraphs[0]!.operators.map((op) => (op.opcode === 'CUSTOM' ? `custom:${op.customCode}` : op.opcode)));
 }
@@ -100,8 +104,8 @@ describe('readModel on the real MediaPipe models', () => {
       expect(actual.shape).toEqual(tensor.shape);
       expect(actual.dtype).toBe(dtypeFromTensorType(tensor.type));
       expect(actual.name).toBe(tensor.name);
-      const data = reference.buffers[tensor.buffer]!.data;
-      expect(actual.data ? [...actual.data] : []).toEqual(data);
+      const data = Uint8Array.from(reference.buffers[tensor.buffer]!.data);
+      expect(equalBytes(actual.data ?? new Uint8Array(0), data), `tensor ${t} data`).toBe(true);
       if (tensor.sparsity) expect(actual.sparsity).toEqual(tensor.sparsity);
     });
     expected.operators.forEach((op, o) => {

@@ -23,8 +23,9 @@ export function readTensor(ctx: ReadContext, table: TensorTable, path: string, b
     dtype,
     shape: readDimensions(ctx, () => table.shapeLength(), `${path}.shape`) ?? [],
   };
+  // An empty signature means "none": writers using the object API always emit the vector.
   const shapeSignature = readDimensions(ctx, () => table.shapeSignatureLength(), `${path}.shape_signature`);
-  if (shapeSignature) tensor.shapeSignature = shapeSignature;
+  if (shapeSignature && shapeSignature.length > 0) tensor.shapeSignature = shapeSignature;
 
   ctx.where = `${path}.buffer`;
   const bufferIndex = table.buffer();
