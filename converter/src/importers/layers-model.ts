@@ -1,0 +1,278 @@
+import type { Graph, SignatureTensor } from '@borde/tflite';
+import { InvalidSourceError, UnsupportedOpsError, type UnsupportedItem } from '../errors.js';
+import { activationName, isSupportedActivation } from './layers/activations.js';
+import { LayerWeights, SubgraphBuilder, type TensorRef } from './layers/context.js';
+import { LAYER_ALIASES, LAYER_CONVERTERS } from './layers/index.js';
+import { UnsupportedLayerError, type LayerConfig } from './layers/types.js';
+import { decodeTfjsWeights, type TfjsArtifacts } from './tfjs-artifacts.js';
+
+export const LAYERS_MODEL_FORMAT = 'TensorFlow.js layers-model';
+
+export interface ImportLayersModelOptions {
+  /**
+   * Shapes (without batch) for inputs whose model.json shape has unknown dimensions, by input layer name,
+   * e.g. `{ image: [224, 224, 3] }`.
+   */
+  inputShapes?: Record<string, number[]>;
+}
+
+/** One Keras layer of model.json. */
+interface RawLayer {
+  className: string;
+  name: string;
+  config: LayerConfig;
+  /** Per application of the layer: the tensors it consumes, as `layer:node:tensor` keys. */
+  inboundNodes: string[][];
+}
+
+interface Topology {
+  layers: RawLayer[];
+  inputs: string[];
+  outputs: string[];
+}
+
+const key = (layer: string, node: number, tensor: number) => `${layer}:${node}:${tensor}`;
+
+/**
+ * Imports a tfjs layers-model (Sequential or functional, as tfjs 4.x and the Keras-to-tfjs converter
+ * write it) into a float32 Graph. Weights are dequantized; layers become TFLite builtins with
+ * channels-last layout and batch 1 (shapeSignature -1). Throws UnsupportedOpsError naming every layer
+ * that cannot be converted, InvalidSourceError for a malformed model.
+ */
+export function importLayersModel(
+  artifacts: Pick<TfjsArtifacts, 'modelJson' | 'weightData' | 'weightSpecs'>,
+  options: ImportLayersModelOptions = {},
+): Graph {
+  const topology = readTopology(artifacts.modelJson.modelTopology);
+  const unsupported = checkLayers(topology.layers);
+  const weights = decodeTfjsWeights(artifacts);
+  const b = new SubgraphBuilder();
+  const tensors = new Map<string, TensorRef>();
+  const poisoned = new Set<string>();
+  const graphInputs: SignatureTensor[] = [];
+  const failed = new Set(unsupported.map((u) => u.name));
+
+  // Inputs first, in the model's input order.
+  const byName = new Map(topology.layers.map((l) => [l.name, l]));
+  for (const inputKey of topology.inputs) {
+    const layerName = inputKey.split(':')[0]!;
+    const layer = byName.get(layerName);
+    if (!layer) throw new InvalidSourceError(`model.json lists input "${layerName}" but has no layer of that name.`);
+    const shape = inputShape(layer, options);
+    const dtype = (layer.config['dtype'] as string | undefined) ?? 'float32';
+    if (dtype !== 'float32') {
+      unsupported.push({ name: layer.name, type: layer.className, detail: `input dtype ${dtype} (only float32 inputs)` });
+      failed.add(layer.name);
+      poisoned.add(inputKey);
+      continue;
+    }
+    const t = b.activation(layer.name, [1, ...shape]);
+    tensors.set(inputKey, t);
+    graphInputs.push({ name: layer.name, tensorIndex: t.index });
+  }
+
+  // Every (layer, node) application, converted once all of its inputs exist.
+  let pending = topology.layers.flatMap((layer) =>
+    layer.className === 'InputLayer' ? [] : layer.inboundNodes.map((inputs, node) => ({ layer, node, inputs })),
+  );
+  while (pending.length > 0) {
+    const next: typeof pending = [];
+    for (const item of pending) {
+      const { layer, node, inputs } = item;
+      const outKey = key(layer.name, node, 0);
+      if (inputs.some((k) => poisoned.has(k)) || failed.has(layer.name)) {
+        poisoned.add(outKey);
+        continue;
+      }
+      if (!inputs.every((k) => tensors.has(k))) {
+        next.push(item);
+        continue;
+      }
+      const converter = LAYER_CONVERTERS[canonicalClass(layer.className)]!;
+      const name = node === 0 ? layer.name : `${layer.name}_${node}`;
+      const firstNew = b.tensors.length;
+      try {
+        const [out] = converter.convert({
+          b,
+          name,
+          className: layer.className,
+          config: layer.config,
+          inputs: inputs.map((k) => tensors.get(k)!),
+          weights: new LayerWeights(layer.name, weights),
+        });
+        // The layer's final output carries the layer's own name, so reports speak the user's names.
+        if (out!.index >= firstNew) b.rename(out!.index, name);
+        tensors.set(outKey, out!);
+      } catch (e) {
+        if (!(e instanceof UnsupportedLayerError)) throw e;
+        unsupported.push({ name: layer.name, type: layer.className, detail: e.detail });
+        failed.add(layer.name);
+        poisoned.add(outKey);
+      }
+    }
+    if (next.length === pending.length) {
+      const missing = next[0]!.inputs.find((k) => !tensors.has(k) && !poisoned.has(k));
+      throw new InvalidSourceError(
+        `Layer "${next[0]!.layer.name}" consumes ${missing ?? 'a tensor'} that no layer of model.json produces (or the graph has a cycle).`,
+      );
+    }
+    pending = next;
+  }
+  if (unsupported.length > 0) throw new UnsupportedOpsError(LAYERS_MODEL_FORMAT, unsupported);
+
+  const graphOutputs: SignatureTensor[] = topology.outputs.map((k) => {
+    const t = tensors.get(k);
+    if (!t) throw new InvalidSourceError(`model.json lists output ${k}, which no layer produces.`);
+    return { name: k.split(':')[0]!, tensorIndex: t.index };
+  });
+  return {
+    version: 3,
+    description: `Converted by Borde from a ${LAYERS_MODEL_FORMAT}`,
+    subgraphs: [{
+      name: 'main',
+      tensors: b.tensors,
+      operators: b.operators,
+      inputs: graphInputs.map((t) => t.tensorIndex),
+      outputs: graphOutputs.map((t) => t.tensorIndex),
+    }],
+    signatures: [{ key: 'serving_default', subgraphIndex: 0, inputs: graphInputs, outputs: graphOutputs }],
+    metadata: [],
+  };
+}
+
+function canonicalClass(className: string): string {
+  return LAYER_ALIASES[className] ?? className;
+}
+
+/** Every layer that cannot be converted, judged from its config alone. */
+function checkLayers(layers: RawLayer[]): UnsupportedItem[] {
+  const items: UnsupportedItem[] = [];
+  for (const layer of layers) {
+    if (layer.className === 'InputLayer') continue;
+    const converter = LAYER_CONVERTERS[canonicalClass(layer.className)];
+    if (!converter) {
+      const nested = ['Sequential', 'Model', 'Functional'].includes(layer.className);
+      items.push({ name: layer.name, type: layer.className, ...(nested ? { detail: 'nested model (save the inner model\'s layers in the outer one)' } : {}) });
+      continue;
+    }
+    let detail: string | undefined;
+    try {
+      detail = converter.check?.(layer.config);
+    } catch (e) {
+      if (!(e instanceof UnsupportedLayerError)) throw e;
+      detail = e.detail;
+    }
+    const activation = activationName(layer.config['activation']);
+    if (!detail && !isSupportedActivation(activation)) detail = `activation '${activation}'`;
+    if (detail) items.push({ name: layer.name, type: layer.className, detail });
+  }
+  return items;
+}
+
+function inputShape(layer: RawLayer, options: ImportLayersModelOptions): number[] {
+  const override = options.inputShapes?.[layer.name];
+  if (override) return override.slice();
+  const raw = (layer.config['batch_input_shape'] ?? layer.config['batch_shape']) as (number | null)[] | undefined;
+  if (!Array.isArray(raw)) {
+    throw new InvalidSourceError(`Input "${layer.name}" has no batch_input_shape in model.json; pass inputShapes: { "${layer.name}": [...] }.`);
+  }
+  const shape = raw.slice(1);
+  if (shape.some((d) => typeof d !== 'number' || d <= 0)) {
+    throw new InvalidSourceError(
+      `Input "${layer.name}" has shape [${raw.map((d) => d ?? 'null')}] with unknown dimensions; pass inputShapes: { "${layer.name}": [...] } to fix them.`,
+    );
+  }
+  return shape as number[];
+}
+
+// ---- model.json topology ----
+
+function readTopology(raw: unknown): Topology {
+  let top = raw as Record<string, unknown> | null;
+  if (top && typeof top === 'object' && 'model_config' in top) top = top['model_config'] as Record<string, unknown>;
+  if (!top || typeof top !== 'object' || typeof top['class_name'] !== 'string') {
+    throw new InvalidSourceError('model.json "modelTopology" has no class_name: it is not a tfjs layers-model (a graph-model has "node" lists).');
+  }
+  const className = top['class_name'];
+  const config = top['config'];
+  if (className === 'Sequential') return readSequential(config);
+  if (className === 'Model' || className === 'Functional') return readFunctional(config as Record<string, unknown>);
+  throw new UnsupportedOpsError(LAYERS_MODEL_FORMAT, [{ name: 'modelTopology', type: className, detail: 'top-level model class' }]);
+}
+
+function rawLayer(value: unknown): RawLayer {
+  const l = value as { class_name?: unknown; config?: LayerConfig; name?: unknown; inbound_nodes?: unknown };
+  if (!l || typeof l.class_name !== 'string' || !l.config) throw new InvalidSourceError('model.json has a layer without class_name/config.');
+  const name = (typeof l.name === 'string' ? l.name : (l.config['name'] as string | undefined)) ?? '';
+  return { className: l.class_name, name, config: l.config, inboundNodes: readInboundNodes(l.inbound_nodes) };
+}
+
+function readSequential(config: unknown): Topology {
+  const list = (Array.isArray(config) ? config : (config as { layers?: unknown[] })?.layers) ?? [];
+  if (!Array.isArray(list) || list.length === 0) throw new InvalidSourceError('The Sequential model in model.json has no layers.');
+  const layers = list.map(rawLayer);
+  let inputName: string;
+  let first = 0;
+  if (layers[0]!.className === 'InputLayer') {
+    inputName = layers[0]!.name;
+    first = 1;
+  } else {
+    // tfjs and Keras 2 put the input shape on the first layer; synthesize its InputLayer.
+    const c = layers[0]!.config;
+    inputName = `${layers[0]!.name}_input`;
+    layers.unshift({
+      className: 'InputLayer',
+      name: inputName,
+      config: { batch_input_shape: c['batch_input_shape'] ?? c['batch_shape'], dtype: c['dtype'] ?? 'float32', name: inputName },
+      inboundNodes: [],
+    });
+    first = 1;
+  }
+  let previous = key(inputName, 0, 0);
+  for (let i = first; i < layers.length; i++) {
+    layers[i]!.inboundNodes = [[previous]];
+    previous = key(layers[i]!.name, 0, 0);
+  }
+  return { layers, inputs: [key(inputName, 0, 0)], outputs: [previous] };
+}
+
+function readFunctional(config: Record<string, unknown>): Topology {
+  const layers = ((config['layers'] as unknown[]) ?? []).map(rawLayer);
+  const refs = (value: unknown): string[] => {
+    const list = value as unknown[];
+    if (!Array.isArray(list)) return [];
+    // A single [name, node, tensor] triple is allowed where a list of them is expected.
+    const triples = typeof list[0] === 'string' ? [list] : list;
+    return triples.map((t) => {
+      const [n, node, tensor] = t as [string, number, number];
+      return key(n, node ?? 0, tensor ?? 0);
+    });
+  };
+  return { layers, inputs: refs(config['input_layers']), outputs: refs(config['output_layers']) };
+}
+
+/** Keras 2 ([[name, node, tensor, kwargs], ...] per node) and Keras 3 ({args, kwargs} with keras_history). */
+function readInboundNodes(value: unknown): string[][] {
+  if (!Array.isArray(value)) return [];
+  return value.map((node) => {
+    if (Array.isArray(node)) {
+      return (node as unknown[]).map((entry) => {
+        const [n, nodeIndex, tensorIndex] = entry as [string, number, number];
+        return key(n, nodeIndex, tensorIndex);
+      });
+    }
+    const keys: string[] = [];
+    const visit = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(visit);
+      else if (v && typeof v === 'object') {
+        const o = v as { class_name?: unknown; config?: { keras_history?: [string, number, number] } };
+        if (o.class_name === '__keras_tensor__' && o.config?.keras_history) {
+          const [n, nodeIndex, tensorIndex] = o.config.keras_history;
+          keys.push(key(n, nodeIndex, tensorIndex));
+        }
+      }
+    };
+    visit((node as { args?: unknown }).args);
+    return keys;
+  });
+}
