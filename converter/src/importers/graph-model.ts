@@ -1,0 +1,284 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Graph, SignatureTensor } from '@borde/tflite';
+import { InvalidSourceError, UnsupportedOpsError } from '../errors.js';
+import { attrDType, attrShape, parseDType, parseInputRef, parseShape } from './graph-ops/attrs.js';
+import { GraphBuilder, ImportFault, OpContext } from './graph-ops/context.js';
+import { GRAPH_OPS, NO_OUTPUT_OPS, PASS_THROUGH_OPS, isControlFlow } from './graph-ops/index.js';
+import type { ConstTensor, GraphDefJson, NodeDef, TensorJson, Value, ValueDType } from './graph-ops/types.js';
+import { decodeTfjsWeights, type DecodedWeight, type TfjsArtifacts } from './tfjs-artifacts.js';
+
+export interface ImportGraphModelOptions {
+  /**
+   * Static shapes for inputs with unknown dimensions, by Placeholder name. Without it an unknown first
+   * dimension (the batch) becomes 1, and any other unknown dimension is an error that names the input.
+   */
+  inputShapes?: Record<string, number[]>;
+  /**
+   * Node outputs to export (`name` or `name:k`), in order. Default: the model's signature outputs, else
+   * every node nothing else consumes (what tfjs' GraphModel.outputs lists).
+   */
+  outputs?: string[];
+  /** Weights already decoded (e.g. by a caller that also runs the model); default: decoded here. */
+  weights?: Map<string, DecodedWeight>;
+}
+
+const FORMAT = 'TensorFlow.js graph-model';
+
+/** A tfjs signature entry: `{ name: 'x:0', dtype, tensorShape }` under its signature key. */
+interface SignatureEntry { name: string; tensorShape?: { dim?: { size?: string | number }[]; unknownRank?: boolean } }
+
+/**
+ * Imports a TensorFlow.js graph-model (model.json with format 'graph-model': TensorFlow NodeDefs and
+ * weight shards) into a float32 TFLite Graph with one subgraph. Shape arithmetic on static shapes folds
+ * into constants; every op the importer cannot express is reported at once in an UnsupportedOpsError.
+ */
+export function importGraphModel(artifacts: TfjsArtifacts, options: ImportGraphModelOptions = {}): Graph {
+  const json = artifacts.modelJson;
+  const topology = json.modelTopology as GraphDefJson | undefined;
+  if (json.format !== undefined && json.format !== 'graph-model') {
+    throw new InvalidSourceError(`The model.json has format '${json.format}', not 'graph-model'; use the importer for that format.`);
+  }
+  if (!topology || !Array.isArray(topology.node)) {
+    throw new InvalidSourceError('The model.json has no modelTopology.node list: it is not a TensorFlow.js graph-model.');
+  }
+  const nodes = new Map<string, NodeDef>();
+  for (const node of topology.node) {
+    if (typeof node?.name !== 'string' || typeof node.op !== 'string') {
+      throw new InvalidSourceError('A node of modelTopology.node lacks its name or op.');
+    }
+    if (nodes.has(node.name)) throw new InvalidSourceError(`Two nodes are named '${node.name}' in modelTopology.node.`);
+    nodes.set(node.name, node);
+  }
+  const weights = options.weights ?? decodeTfjsWeights(artifacts);
+  const signature = json.signature as { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> } | undefined;
+  const importer = new Importer(nodes, weights, options, signature?.inputs ?? {});
+  return importer.run(outputRefs(nodes, options, signature?.outputs), signature);
+}
+
+/** The node outputs the TFLite model exports, with the names users know them by. */
+function outputRefs(nodes: Map<string, NodeDef>, options: ImportGraphModelOptions, sigOutputs?: Record<string, SignatureEntry>): { ref: string; key: string }[] {
+  if (options.outputs?.length) return options.outputs.map((ref) => ({ ref, key: ref }));
+  if (sigOutputs && Object.keys(sigOutputs).length > 0) {
+    return Object.entries(sigOutputs).map(([key, entry]) => ({ ref: entry.name, key }));
+  }
+  const consumed = new Set<string>();
+  for (const node of nodes.values()) {
+    for (const ref of node.input ?? []) {
+      const parsed = parseInputRef(ref.startsWith('^') ? ref.slice(1) : ref);
+      if (parsed) consumed.add(parsed.node);
+    }
+  }
+  const skip = new Set(['Const', 'NoOp', 'Placeholder']);
+  return [...nodes.values()].filter((n) => !consumed.has(n.name) && !skip.has(n.op)).map((n) => ({ ref: n.name, key: n.name }));
+}
+
+class Importer {
+  private readonly builder = new GraphBuilder();
+  private readonly values = new Map<string, Value[]>();
+  private readonly inputs: { name: string; index: number }[] = [];
+  private cycle = false;
+
+  constructor(
+    private readonly nodes: Map<string, NodeDef>,
+    private readonly weights: Map<string, DecodedWeight>,
+    private readonly options: ImportGraphModelOptions,
+    private readonly sigInputs: Record<string, SignatureEntry>,
+  ) {}
+
+  run(outputs: { ref: string; key: string }[], signature: unknown): Graph {
+    if (outputs.length === 0) throw new InvalidSourceError('The graph-model has no outputs: pass options.outputs with the node names to export.');
+    // Every Placeholder is a model input, in graph order, as tfjs' GraphModel.inputs lists them.
+    for (const node of this.nodes.values()) {
+      if (node.op === 'Placeholder') this.values.set(node.name, [this.placeholder(node)]);
+    }
+    const roots = outputs.map(({ ref }) => {
+      const parsed = parseInputRef(ref);
+      if (!parsed || !this.nodes.has(parsed.node)) throw new InvalidSourceError(`Output '${ref}' names no node of the graph-model.`);
+      return parsed;
+    });
+    this.evaluate(roots.map((r) => r.node));
+    const unsupported = this.builder.unsupported;
+    if (unsupported.length > 0) throw new UnsupportedOpsError(FORMAT, unsupported);
+    if (this.cycle) throw new InvalidSourceError('The graph-model has a cycle outside control flow: it is not a valid TensorFlow graph.');
+
+    const outputIndices = roots.map((r, i) => {
+      const v = this.values.get(r.node)?.[r.output];
+      if (v === undefined || v.kind === 'poison') throw new InvalidSourceError(`Output '${outputs[i]!.ref}' produces no tensor.`);
+      return this.builder.tensorIndex(v);
+    });
+    const sigIn: SignatureTensor[] = this.inputs.map((input) => ({ name: this.signatureKeyOf(input.name), tensorIndex: input.index }));
+    const sigOut: SignatureTensor[] = outputs.map((o, i) => ({ name: o.key, tensorIndex: outputIndices[i]! }));
+    void signature;
+    return {
+      version: 3,
+      description: 'Converted by Borde from a TensorFlow.js graph-model',
+      subgraphs: [{
+        name: 'main',
+        tensors: this.builder.tensors,
+        operators: this.builder.operators,
+        inputs: this.inputs.map((i) => i.index),
+        outputs: outputIndices,
+      }],
+      signatures: [{ key: 'serving_default', subgraphIndex: 0, inputs: sigIn, outputs: sigOut }],
+      metadata: [],
+    };
+  }
+
+  private signatureKeyOf(placeholder: string): string {
+    for (const [key, entry] of Object.entries(this.sigInputs)) {
+      if (parseInputRef(entry.name)?.node === placeholder) return key;
+    }
+    return placeholder;
+  }
+
+  private placeholder(node: NodeDef): Value {
+    const dtype = attrDType(node, 'dtype') ?? 'float32';
+    const override = this.options.inputShapes?.[node.name];
+    let shape = override ?? attrShape(node, 'shape') ?? this.signatureShape(node.name);
+    if (shape === undefined) {
+      throw new InvalidSourceError(`Input '${node.name}' has an unknown rank: give its shape with options.inputShapes['${node.name}'].`);
+    }
+    shape = shape.map((d, i) => (d === -1 && i === 0 && override === undefined ? 1 : d));
+    if (shape.some((d) => d < 0)) {
+      throw new InvalidSourceError(
+        `Input '${node.name}' has unknown dimensions [${shape.join(', ')}]: give its shape with options.inputShapes['${node.name}'] (TFLite tensors here are static).`,
+      );
+    }
+    const value = this.builder.activation(node.name, dtype, shape);
+    this.inputs.push({ name: node.name, index: value.index });
+    return value;
+  }
+
+  private signatureShape(name: string): number[] | undefined {
+    for (const entry of Object.values(this.sigInputs)) {
+      if (parseInputRef(entry.name)?.node === name) return parseShape(entry.tensorShape);
+    }
+    return undefined;
+  }
+
+  /** Depth-first over data inputs, iteratively (graphs can be thousands of nodes deep). */
+  private evaluate(roots: string[]): void {
+    const state = new Map<string, 'open' | 'done'>();
+    for (const name of this.values.keys()) state.set(name, 'done');
+    const stack = [...roots].reverse(); // evaluated in order, so operators follow the graph's order
+    while (stack.length > 0) {
+      const name = stack[stack.length - 1]!;
+      const st = state.get(name);
+      if (st === 'done') {
+        stack.pop();
+        continue;
+      }
+      const node = this.nodes.get(name);
+      if (node === undefined) throw new InvalidSourceError(`A node consumes '${name}', which is not in the graph-model.`);
+      if (st === undefined) {
+        state.set(name, 'open');
+        for (const ref of [...(node.input ?? [])].reverse()) {
+          const parsed = parseInputRef(ref);
+          if (parsed && !state.has(parsed.node)) stack.push(parsed.node);
+          else if (parsed && !this.nodes.has(parsed.node)) throw new InvalidSourceError(`Node '${name}' consumes '${ref}', which is not in the graph-model.`);
+        }
+        continue;
+      }
+      stack.pop();
+      this.values.set(name, this.convertNode(node));
+      state.set(name, 'done');
+    }
+  }
+
+  private convertNode(node: NodeDef): Value[] {
+    const inputs: Value[] = [];
+    for (const ref of node.input ?? []) {
+      const parsed = parseInputRef(ref);
+      if (!parsed) continue;
+      if (!this.nodes.has(parsed.node)) throw new InvalidSourceError(`Node '${node.name}' consumes '${ref}', which is not in the graph-model.`);
+      const produced = this.values.get(parsed.node);
+      if (produced === undefined) {
+        // Only a cycle leaves an input unevaluated; outside control flow that is an invalid graph.
+        this.cycle = true;
+        inputs.push({ kind: 'poison' });
+        continue;
+      }
+      const v = produced[parsed.output];
+      if (v === undefined) {
+        const producer = this.nodes.get(parsed.node)!;
+        return this.reject(node, `reads output ${parsed.output} of '${parsed.node}' (${producer.op}), which only exists in training`);
+      }
+      inputs.push(v);
+    }
+    const { op } = node;
+    if (isControlFlow(op)) return this.reject(node, 'control flow: TFLite WHILE/IF subgraphs are not generated; export the model without tf.while_loop / tf.cond (or with them unrolled)');
+    if (op === 'Const') return [{ kind: 'const', c: this.constant(node) }];
+    if (NO_OUTPUT_OPS.has(op)) return [];
+    if (inputs.some((v) => v.kind === 'poison')) return [{ kind: 'poison' }];
+    if (PASS_THROUGH_OPS.has(op)) return op === 'IdentityN' ? inputs : inputs.slice(0, 1);
+    const def = GRAPH_OPS[op];
+    if (def === undefined) return this.reject(node, undefined);
+    const ctx = new OpContext(node, inputs, this.builder);
+    try {
+      if (def.fold && inputs.length > 0 && inputs.every((v) => v.kind === 'const')) return this.fold(ctx, def.fold);
+      const result = def.convert(ctx);
+      return Array.isArray(result) ? result : [result];
+    } catch (error) {
+      if (error instanceof ImportFault) return this.reject(node, error.message);
+      throw error;
+    }
+  }
+
+  private reject(node: NodeDef, detail: string | undefined): Value[] {
+    this.builder.unsupported.push(detail === undefined ? { name: node.name, type: node.op } : { name: node.name, type: node.op, detail });
+    return [{ kind: 'poison' }];
+  }
+
+  /** Computes a node with tfjs kernels at import; its outputs become constants. */
+  private fold(ctx: OpContext, fold: NonNullable<(typeof GRAPH_OPS)[string]['fold']>): Value[] {
+    const results = tf.tidy(() => {
+      const tensors = ctx.inputs.map((v) => {
+        const c = (v as Value & { kind: 'const' }).c;
+        return tf.tensor(c.data, c.shape, c.dtype);
+      });
+      const out = fold(ctx, tensors);
+      return Array.isArray(out) ? out : [out];
+    });
+    try {
+      return results.map((t, k) => {
+        if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') throw new ImportFault(`folds to a ${t.dtype} tensor`);
+        const data = t.dataSync() as Float32Array | Int32Array | Uint8Array;
+        const name = k === 0 ? ctx.name : `${ctx.name}:${k}`;
+        return { kind: 'const', c: { name, dtype: t.dtype, shape: t.shape.slice(), data: data.slice() } } satisfies Value;
+      });
+    } finally {
+      for (const t of results) t.dispose();
+    }
+  }
+
+  private constant(node: NodeDef): ConstTensor {
+    const w = this.weights.get(node.name);
+    const dtype = attrDType(node, 'dtype');
+    if (w !== undefined) {
+      if (w.dtype !== 'float32' && w.dtype !== 'int32' && w.dtype !== 'bool') {
+        throw new UnsupportedOpsError(FORMAT, [{ name: node.name, type: 'Const', detail: `${w.dtype} constants have no TFLite use here` }]);
+      }
+      return { name: node.name, dtype: w.dtype, shape: w.shape.slice(), data: w.values };
+    }
+    const inline = node.attr?.value?.tensor;
+    if (inline !== undefined && dtype !== undefined) {
+      const c = inlineTensor(node.name, inline, dtype);
+      if (c) return c;
+    }
+    throw new InvalidSourceError(`Const node '${node.name}' has no weight in the weights manifest: a weight shard is missing or the model.json does not match its shards.`);
+  }
+}
+
+/** A Const whose value is written in the NodeDef itself (hand-written graphs; tfjs moves values to shards). */
+function inlineTensor(name: string, t: TensorJson, dtype: ValueDType): ConstTensor | undefined {
+  const shape = parseShape(t.tensorShape) ?? [];
+  const n = shape.reduce((a, b) => a * b, 1);
+  const raw: number[] | undefined =
+    t.floatVal?.map(Number) ?? t.intVal?.map(Number) ?? t.int64Val?.map(Number) ?? t.boolVal?.map((b) => (b ? 1 : 0));
+  if (raw === undefined) return undefined;
+  // Protobuf repeats the last value to fill the shape (a scalar fill is one value).
+  const filled = Array.from({ length: n }, (_v, i) => raw[Math.min(i, raw.length - 1)] ?? 0);
+  const data = dtype === 'float32' ? Float32Array.from(filled) : dtype === 'int32' ? Int32Array.from(filled) : Uint8Array.from(filled);
+  void parseDType;
+  return { name, dtype, shape, data };
+}

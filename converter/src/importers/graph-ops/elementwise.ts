@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+import { attrFloat, attrString } from './attrs.js';
+import { ImportFault, OpContext, dtypeOf, shapeOf } from './context.js';
+import type { OpDef, OpTable } from './table.js';
+
+// Element-wise ops: binary arithmetic with NumPy broadcasting, BiasAdd, activations and unary math.
+
+/** NumPy/TensorFlow broadcast of two shapes. */
+export function broadcastShapes(a: number[], b: number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) throw new ImportFault(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+interface BinarySpec {
+  opcode: string;
+  optionsType?: string;
+  options?: Record<string, unknown>;
+  fold: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+}
+
+function binary(spec: BinarySpec): OpDef {
+  return {
+    convert(ctx) {
+      const a = ctx.input(0);
+      const b = ctx.input(1);
+      const out = ctx.output(broadcastShapes(shapeOf(a), shapeOf(b)), dtypeOf(a));
+      ctx.op(spec.opcode, [a, b], [out], spec.optionsType, spec.options);
+      return out;
+    },
+    fold: (_ctx, [a, b]) => spec.fold(a!, b!),
+  };
+}
+
+interface UnarySpec {
+  opcode: string;
+  optionsType?: string;
+  options?: (ctx: OpContext) => Record<string, unknown>;
+  fold: (x: tf.Tensor, ctx: OpContext) => tf.Tensor;
+}
+
+function unary(spec: UnarySpec): OpDef {
+  return {
+    convert(ctx) {
+      const x = ctx.input(0);
+      const out = ctx.output(shapeOf(x), dtypeOf(x));
+      ctx.op(spec.opcode, [x], [out], spec.optionsType, spec.options?.(ctx) ?? (spec.optionsType ? {} : undefined));
+      return out;
+    },
+    fold: (ctx, [x]) => spec.fold(x!, ctx),
+  };
+}
+
+const ADD = binary({ opcode: 'ADD', optionsType: 'AddOptions', options: { fusedActivationFunction: 0, potScaleInt16: true }, fold: tf.add });
+const DIV = binary({ opcode: 'DIV', optionsType: 'DivOptions', options: { fusedActivationFunction: 0 }, fold: tf.div });
+
+const biasAdd: OpDef = {
+  convert(ctx) {
+    const format = attrString(ctx.node, 'data_format', 'NHWC');
+    if (format !== 'NHWC') throw new ImportFault(`data_format ${format}: TFLite is NHWC only; export the model channels-last`);
+    return ADD.convert(ctx);
+  },
+  fold: (_ctx, [x, b]) => tf.add(x!, b!),
+};
+
+const leakyAlpha = (ctx: OpContext): number => attrFloat(ctx.node, 'alpha', 0.2);
+
+export const ELEMENTWISE_OPS: OpTable = {
+  Add: ADD,
+  AddV2: ADD,
+  BiasAdd: biasAdd,
+  Sub: binary({ opcode: 'SUB', optionsType: 'SubOptions', options: { fusedActivationFunction: 0, potScaleInt16: true }, fold: tf.sub }),
+  Mul: binary({ opcode: 'MUL', optionsType: 'MulOptions', options: { fusedActivationFunction: 0 }, fold: tf.mul }),
+  RealDiv: DIV,
+  Div: DIV,
+  Maximum: binary({ opcode: 'MAXIMUM', optionsType: 'MaximumMinimumOptions', options: {}, fold: tf.maximum }),
+  Minimum: binary({ opcode: 'MINIMUM', optionsType: 'MaximumMinimumOptions', options: {}, fold: tf.minimum }),
+  SquaredDifference: binary({ opcode: 'SQUARED_DIFFERENCE', optionsType: 'SquaredDifferenceOptions', options: {}, fold: tf.squaredDifference }),
+  Pow: binary({ opcode: 'POW', optionsType: 'PowOptions', options: {}, fold: tf.pow }),
+  FloorDiv: binary({ opcode: 'FLOOR_DIV', optionsType: 'FloorDivOptions', options: {}, fold: tf.floorDiv }),
+  FloorMod: binary({ opcode: 'FLOOR_MOD', optionsType: 'FloorModOptions', options: {}, fold: tf.mod }),
+
+  Relu: unary({ opcode: 'RELU', fold: (x) => tf.relu(x) }),
+  Relu6: unary({ opcode: 'RELU6', fold: (x) => tf.relu6(x) }),
+  Elu: unary({ opcode: 'ELU', fold: (x) => tf.elu(x) }),
+  Sigmoid: unary({ opcode: 'LOGISTIC', fold: (x) => tf.sigmoid(x) }),
+  Tanh: unary({ opcode: 'TANH', fold: (x) => tf.tanh(x) }),
+  LeakyRelu: unary({
+    opcode: 'LEAKY_RELU', optionsType: 'LeakyReluOptions', options: (ctx) => ({ alpha: leakyAlpha(ctx) }),
+    fold: (x, ctx) => tf.leakyRelu(x, leakyAlpha(ctx)),
+  }),
+  Softmax: unary({ opcode: 'SOFTMAX', optionsType: 'SoftmaxOptions', options: () => ({ beta: 1 }), fold: (x) => tf.softmax(x) }),
+  Rsqrt: unary({ opcode: 'RSQRT', fold: (x) => tf.rsqrt(x) }),
+  Sqrt: unary({ opcode: 'SQRT', fold: (x) => tf.sqrt(x) }),
+  Square: unary({ opcode: 'SQUARE', optionsType: 'SquareOptions', fold: (x) => tf.square(x) }),
+  Exp: unary({ opcode: 'EXP', optionsType: 'ExpOptions', fold: (x) => tf.exp(x) }),
+  Log: unary({ opcode: 'LOG', fold: (x) => tf.log(x) }),
+  Neg: unary({ opcode: 'NEG', optionsType: 'NegOptions', fold: (x) => tf.neg(x) }),
+  Abs: unary({ opcode: 'ABS', optionsType: 'AbsOptions', fold: (x) => tf.abs(x) }),
+  Floor: unary({ opcode: 'FLOOR', fold: (x) => tf.floor(x) }),
+
+  Prelu: {
+    convert(ctx) {
+      const x = ctx.input(0);
+      const out = ctx.output(shapeOf(x));
+      ctx.op('PRELU', [x, ctx.input(1)], [out]);
+      return out;
+    },
+    fold: (_ctx, [x, alpha]) => tf.prelu(x!, alpha!),
+  },
+};

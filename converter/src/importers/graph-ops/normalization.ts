@@ -1,0 +1,39 @@
+import { attrBool, attrFloat, attrString } from './attrs.js';
+import { ImportFault, shapeOf, type OpContext } from './context.js';
+import type { OpTable } from './table.js';
+import type { Value } from './types.js';
+
+// FusedBatchNorm / V2 / V3 in inference mode -> MUL and ADD by per-channel constants,
+// y = x * (scale / sqrt(var + eps)) + (offset - mean * scale / sqrt(var + eps)).
+// The optimizer folds them further into a preceding conv when there is one.
+
+function convert(ctx: OpContext): Value[] {
+  if (attrBool(ctx.node, 'is_training', false)) {
+    throw new ImportFault('is_training is true: export the model for inference (batch statistics are not a TFLite op)');
+  }
+  const format = attrString(ctx.node, 'data_format', 'NHWC');
+  if (format !== 'NHWC') throw new ImportFault(`data_format ${format}: TFLite is NHWC only; export the model channels-last`);
+  const x = ctx.input(0);
+  const shape = shapeOf(x);
+  const channels = shape[shape.length - 1]!;
+  const [scale, offset, mean, variance] = [1, 2, 3, 4].map((i) => ctx.constInput(i, ['scale', 'offset', 'mean', 'variance'][i - 1]!));
+  const epsilon = attrFloat(ctx.node, 'epsilon', 1e-4);
+  const k = new Float32Array(channels);
+  const b = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    k[c] = (scale!.data[c] as number) / Math.sqrt((variance!.data[c] as number) + epsilon);
+    b[c] = (offset!.data[c] as number) - (mean!.data[c] as number) * k[c]!;
+  }
+  const scaled = ctx.intermediate('scaled', shape);
+  const out = ctx.output(shape);
+  ctx.op('MUL', [x, ctx.constant('multiplier', 'float32', [channels], k)], [scaled], 'MulOptions', { fusedActivationFunction: 0 });
+  ctx.op('ADD', [scaled, ctx.constant('offset', 'float32', [channels], b)], [out], 'AddOptions', { fusedActivationFunction: 0, potScaleInt16: true });
+  // Outputs 1..5 (batch statistics, reserve space) only matter in training.
+  return [out];
+}
+
+export const NORMALIZATION_OPS: OpTable = {
+  FusedBatchNorm: { convert },
+  FusedBatchNormV2: { convert },
+  FusedBatchNormV3: { convert },
+};
