@@ -236,10 +236,13 @@ export async function createExecutor(graph: Graph, options: ExecutorOptions = {}
     outputs: sg.outputs.map(info),
     placement,
     attempts,
-    run(inputs, runOptions = {}) {
-      if (disposed) return Promise.reject(new DisposedError());
+    async run(inputs, runOptions = {}) {
+      if (disposed) throw new DisposedError();
       const hostInputs = readInputs(sg, graph, sgIndex, inputs);
-      return withEngine(() => execute(sg, steps, hostInputs, constants, lastUse, outputSet, runOptions.keep === 'all'));
+      return withEngine(() => {
+        if (disposed) throw new DisposedError();
+        return execute(sg, steps, hostInputs, constants, lastUse, outputSet, runOptions.keep === 'all');
+      });
     },
     dispose() {
       if (disposed) return;
@@ -364,9 +367,20 @@ const ARRAY_DTYPE: [new (...a: never[]) => unknown, string][] = [
   [Int16Array, 'int16'], [BigInt64Array, 'int64'],
 ];
 
-function arrayDType(a: unknown): string {
-  for (const [ctor, name] of ARRAY_DTYPE) if (a instanceof ctor) return name;
-  return Array.isArray(a) ? 'a plain array' : typeof a;
+/** Element type of a typed array the executor accepts, or undefined. */
+function arrayDType(a: unknown): string | undefined {
+  return ARRAY_DTYPE.find(([ctor]) => a instanceof ctor)?.[1];
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
+/** What the caller passed: "an int32 typed array", "a plain array"... */
+function describeValue(a: unknown): string {
+  const dtype = arrayDType(a);
+  if (dtype) return `${article(dtype)} ${dtype} typed array`;
+  return Array.isArray(a) ? 'a plain array' : `${article(typeof a)} ${typeof a}`;
 }
 
 /** The typed array a model input of this dtype takes. */
@@ -408,17 +422,18 @@ function readInputs(
     } else {
       value = (given as readonly InputValue[])[position];
     }
-    if (value === undefined || value === null) throw new InputError(label, `a ${expectedArray(t)} typed array`, 'nothing');
+    if (value === undefined || value === null) {
+      throw new InputError(label, `${article(expectedArray(t))} ${expectedArray(t)} typed array`, 'nothing');
+    }
     const data = ArrayBuffer.isView(value) ? value : value.data;
     const shape = ArrayBuffer.isView(value) ? undefined : value.shape;
     if (shape && (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i]))) {
       throw new InputError(label, `shape [${t.shape.join(', ')}]`, `shape [${shape.join(', ')}]`);
     }
     const want = expectedArray(t);
-    const got = arrayDType(data);
     const quantized = isQuantized(t);
-    if (got !== want && !(quantized && got === 'float32')) {
-      throw new InputError(label, `a ${want} typed array${quantized ? ' (or float32 real values)' : ''}`, `a ${got}`);
+    if (arrayDType(data) !== want && !(quantized && data instanceof Float32Array)) {
+      throw new InputError(label, `${article(want)} ${want} typed array${quantized ? ' (or float32 real values)' : ''}`, describeValue(data));
     }
     const count = elementCount(t.shape);
     if (data.length !== count) {
