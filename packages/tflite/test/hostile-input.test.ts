@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Buffer as BufferTable, BufferT } from '../src/generated/tflite/buffer.js';
 import { BuiltinOperator } from '../src/generated/tflite/builtin-operator.js';
 import { BuiltinOptions } from '../src/generated/tflite/builtin-options.js';
-import { MetadataT } from '../src/generated/tflite/metadata.js';
+import { Metadata as MetadataTable, MetadataT } from '../src/generated/tflite/metadata.js';
 import { Model, ModelT } from '../src/generated/tflite/model.js';
 import { OperatorCodeT } from '../src/generated/tflite/operator-code.js';
 import { OperatorT } from '../src/generated/tflite/operator.js';
@@ -362,6 +362,41 @@ describe('readModel rejects hostile input', () => {
     const bytes = builder.asUint8Array();
     expect(bytes.length).toBeLessThan(400_000);
     expectInvalid(bytes, 'limit', /^subgraphs\[0\]\.tensors\[\d+\]$/);
+  });
+
+  it('buffers whose data vectors overlap hit the copy limit instead of copying the file a thousand times', () => {
+    // One 64 KiB data vector that holds a plausible length every 4 bytes; buffer i is then patched to start
+    // 4*i bytes into it, so 1,000 distinct, overlapping regions (63 MB in all) hide in a ~100 KB file.
+    const size = 65536;
+    const payload = new Uint8Array(size);
+    const view = new DataView(payload.buffer);
+    for (let p = 0; p + 4 <= size; p += 4) view.setInt32(p, size - p - 4, true);
+    const builder = new flatbuffers.Builder(1 << 18);
+    const data = BufferTable.createDataVector(builder, payload);
+    const name = builder.createString('m');
+    const bufferTables: number[] = [];
+    const metadataTables: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      BufferTable.startBuffer(builder);
+      BufferTable.addData(builder, data);
+      bufferTables.push(BufferTable.endBuffer(builder));
+      metadataTables.push(MetadataTable.createMetadata(builder, name, i));
+    }
+    const buffers = Model.createBuffersVector(builder, bufferTables);
+    const metadata = Model.createMetadataVector(builder, metadataTables);
+    Model.startModel(builder);
+    Model.addVersion(builder, 3);
+    Model.addBuffers(builder, buffers);
+    Model.addMetadata(builder, metadata);
+    builder.finish(Model.endModel(builder), 'TFL3');
+    const positions = new Positions(builder.asUint8Array().slice());
+    for (let i = 1; i < 1000; i++) {
+      const field = positions.field(positions.model.buffers(i)!, SLOT.bufferData);
+      const vector = field + positions.bb.readInt32(field);
+      positions.writeInt32(field, vector + 4 * i - field);
+    }
+    expect(positions.bytes.length).toBeLessThan(200_000);
+    expect(expectInvalid(positions.bytes, 'limit', /^metadata\[\d+\]$/).message).toContain('overlap');
   });
 
   it('single bit flips in the first KiB of a real model read or fail with InvalidModelError', () => {

@@ -127,12 +127,14 @@ describe('readModel on the real MediaPipe models', () => {
     expect(graph.subgraphs[0]!.tensors[graph.subgraphs[0]!.inputs[0]!]!.shape).toEqual([1, 144, 256, 3]);
   });
 
-  it('copies constant data out of the file', () => {
-    const bytes = loadRealModel('face_detection_short_range');
-    const graph = readModel(bytes);
-    const bias = graph.subgraphs[0]!.tensors[2]!.data!;
-    const before = [...bias];
-    bytes.fill(0);
-    expect([...bias]).toEqual(before);
+  it('copies constant data out of the file, also when given a Node Buffer (whose slice() is a view)', () => {
+    for (const bytes of [loadRealModel('face_detection_short_range'), Buffer.from(loadRealModel('face_detection_short_range'))]) {
+      const graph = readModel(bytes);
+      const bias = graph.subgraphs[0]!.tensors[2]!.data!;
+      expect(Object.getPrototypeOf(bias)).toBe(Uint8Array.prototype);
+      const before = [...bias];
+      bytes.fill(0);
+      expect([...bias]).toEqual(before);
+    }
   });
 });

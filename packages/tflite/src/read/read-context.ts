@@ -101,7 +101,8 @@ export class ReadContext {
           'so they overlap; a valid model stores each buffer once',
       );
     }
-    const copy = this.bytes.slice(region.start, region.start + region.length);
+    // The Uint8Array constructor copies; Node's Buffer#slice would return a view of the file instead.
+    const copy = new Uint8Array(this.bytes.subarray(region.start, region.start + region.length));
     this.copies.set(key, copy);
     return copy;
   }
