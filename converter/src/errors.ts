@@ -30,7 +30,7 @@ export interface UnsupportedItem {
   detail?: string;
 }
 
-export const SUPPORTED_OPS_DOC = 'converter/README.md#supported-layers-and-ops';
+export const SUPPORTED_OPS_DOC = 'converter/docs/supported-layers.md';
 
 /** Lists every unsupported layer/op of the model at once, so a user fixes them in one pass. */
 export class UnsupportedOpsError extends ConverterError {
