@@ -287,7 +287,7 @@ describe('readModel rejects hostile input', () => {
   });
 
   it('unknown operator codes and opcode indices out of range', () => {
-    const unknown = expectInvalid(tiny((model) => (model.operatorCodes[1] = new OperatorCodeT(127, null, 1, 999))), 'structure', 'operator_codes[1].builtin_code');
+    const unknown = expectInvalid(tiny((model) => (model.operatorCodes[1] = new OperatorCodeT(127, null, 1, 999 as BuiltinOperator))), 'structure', 'operator_codes[1].builtin_code');
     expect(unknown.message).toContain('unknown builtin operator code 999');
     expectInvalid(tiny((model) => (model.operatorCodes[1] = operatorCode(BuiltinOperator.CUSTOM))), 'structure', 'operator_codes[1].custom_code');
     expectInvalid(tiny((_, s) => (s.operators[1]!.opcodeIndex = 2)), 'index', 'subgraphs[0].operators[1].opcode_index');
