@@ -1,0 +1,2 @@
+// `pnpm bench`: every benchmark, one after the other, each printing its own side-by-side table.
+await import('./convert.js');
