@@ -111,6 +111,21 @@ const CASES: Case[] = [
       return L.add({}).apply([shared.apply(a!) as tf.SymbolicTensor, shared.apply(b!) as tf.SymbolicTensor]) as tf.SymbolicTensor;
     },
   },
+  {
+    name: 'MobileNet-style block (pad, strided conv, BN, ReLU6, depthwise, residual, GAP, dropout, softmax)',
+    inputs: [[9, 9, 3]],
+    body: ([x]) => {
+      const apply = (layer: tf.layers.Layer, t: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(t) as tf.SymbolicTensor;
+      let y = apply(L.zeroPadding2d({ padding: [[0, 1], [0, 1]] }), x!);
+      y = apply(L.reLU({ maxValue: 6 }), apply(L.batchNormalization({}), apply(conv({ filters: 6, strides: 2, useBias: false }), y)));
+      const branch = apply(L.reLU({ maxValue: 6 }), apply(L.batchNormalization({}), apply(L.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false }), y)));
+      const projected = apply(L.batchNormalization({}), apply(conv({ filters: 6, kernelSize: 1, useBias: false }), branch));
+      y = apply(L.add({}), [y, projected]);
+      y = apply(L.dropout({ rate: 0.2 }), apply(L.globalAveragePooling2d({}), y));
+      return apply(L.dense({ units: 4, activation: 'softmax' }), y);
+    },
+    ops: ['PAD', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'CONV_2D', 'ADD', 'MEAN', 'FULLY_CONNECTED', 'SOFTMAX'],
+  },
   ...['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'mish',
     'hardSigmoid', 'gelu', 'gelu_new', 'logSoftmax'].map(activation),
 ];
