@@ -359,7 +359,7 @@ describe('selection and sources', () => {
     expect(shuffled).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(await firsts({ shuffleSeed: 7 })).toEqual(shuffled);
     expect(await firsts({ shuffleSeed: 7, limit: 3 })).toEqual(shuffled.slice(0, 3));
-    await expectError(loadSamples(at('ten.json'), [input([1, 1])], { limit: 0 }), 'INVALID_OPTIONS', '--limit 0');
+    await expectError(loadSamples(at('ten.json'), [input([1, 1])], { limit: 0 }), 'INVALID_OPTIONS', '--samples 0');
   });
 
   it('describes each form in one line, and refuses missing or unknown paths', async () => {

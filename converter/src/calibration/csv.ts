@@ -78,6 +78,10 @@ function splitRecords(text: string, file: string): { line: number; cells: string
   return records;
 }
 
+/** At most 12 column names, for messages about wide files. */
+const listColumns = (table: CsvTable, columns: number[]): string =>
+  columns.slice(0, 12).map((k) => table.names[k]).join(', ') + (columns.length > 12 ? `, ... (${columns.length - 12} more)` : '');
+
 /** Finds a column by header name, or by 0-based index (a number, or digits when no header has that name). */
 function columnIndex(table: CsvTable, column: string | number, file: string, flag: string): number {
   if (typeof column === 'string') {
@@ -85,7 +89,7 @@ function columnIndex(table: CsvTable, column: string | number, file: string, fla
     if (byName >= 0) return byName;
     if (!/^\d+$/.test(column.trim())) {
       throw new ConverterError('INVALID_OPTIONS', table.hasHeader
-        ? `${flag} '${column}': CSV file ${file} has no such column (columns: ${table.names.join(', ')})`
+        ? `${flag} '${column}': CSV file ${file} has no such column (columns: ${listColumns(table, table.names.map((_, k) => k))})`
         : `${flag} '${column}': CSV file ${file} has no header row; give 0-based column indices instead of names`);
     }
     column = Number(column.trim());
@@ -124,15 +128,15 @@ export async function csvEntries(ctx: LoadContext): Promise<Entries> {
     const candidates = table.names.map((_, k) => k).filter((k) => k !== label);
     features = candidates.filter(numericColumn);
     const skipped = candidates.filter((k) => !features.includes(k));
-    if (skipped.length > 0) notes.push(`non-numeric column(s) ignored: ${skipped.map((k) => table.names[k]).join(', ')}`);
+    if (skipped.length > 0) notes.push(`non-numeric column(s) ignored: ${listColumns(table, skipped)}`);
   }
   const want = product(input.shape.map((d, k) => (k === 0 && d < 0 ? 1 : d)));
   if (input.shape.slice(1).every((d) => d > 0) && features.length !== want) {
     throw new ConverterError('CALIBRATION', `CSV file ${path} has ${features.length} feature column(s) ` +
-      `(${features.map((k) => table.names[k]).join(', ')}) but model input '${input.name}' of shape ${formatShape(input.shape)} ` +
+      `(${listColumns(table, features)}) but model input '${input.name}' of shape ${formatShape(input.shape)} ` +
       `takes ${want} values; choose the features with --columns${label === undefined ? ' or exclude the label with --label-column' : ''}`);
   }
-  notes.push(`${features.length} feature column(s)${table.hasHeader ? ` from the header: ${features.map((k) => table.names[k]).join(', ')}` : ' (no header row)'}`);
+  notes.push(`${features.length} feature column(s)${table.hasHeader ? ` from the header: ${listColumns(table, features)}` : ' (no header row)'}`);
 
   const preprocessing = resolvePreprocessing(options);
   const used = labelled && label !== undefined ? [...features, label] : features;

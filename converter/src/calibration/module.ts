@@ -37,7 +37,7 @@ export async function moduleEntries(ctx: LoadContext, limit: number): Promise<En
   if (items.length === 0) throw new ConverterError('CALIBRATION', `module ${path} gave no samples`);
   if (!Array.isArray(source) && options.shuffleSeed !== undefined && items.length === MAX_SHUFFLED_MODULE_ITEMS) {
     throw new ConverterError('INVALID_OPTIONS', `module ${path} gives more than ${MAX_SHUFFLED_MODULE_ITEMS} samples, too many to shuffle; ` +
-      'drop --shuffle-seed (the first --limit samples are then used) or shuffle inside the module');
+      'drop --shuffle-seed (the first --samples items are then used) or shuffle inside the module');
   }
   const preprocessing = resolvePreprocessing(options);
   const entries = items.map((item, i) => {

@@ -5,7 +5,7 @@ export const DEFAULT_CALIBRATION_LIMIT = 500;
 /** Checks `limit` (a positive integer, or Infinity for all). */
 export function checkLimit(limit: number): number {
   if (limit !== Infinity && !(Number.isInteger(limit) && limit > 0)) {
-    throw new ConverterError('INVALID_OPTIONS', `--limit ${limit} must be a positive whole number of samples`);
+    throw new ConverterError('INVALID_OPTIONS', `--samples ${limit} (the sample limit) must be a positive whole number`);
   }
   return limit;
 }
