@@ -1,0 +1,20 @@
+/**
+ * @borde/converter: float models (TensorFlow.js layers/graph models, float .tflite) to TensorFlow Lite,
+ * float32, float16, dynamic-range int8 or full-integer int8, proven in the official interpreter.
+ * The `borde` CLI is a thin layer over `convert`.
+ */
+export { convert, VERIFY_TOLERANCE } from './convert.js';
+export type { ConvertOptions, ConvertReport, ConvertResult, ProgressEvent, QuantizeMode } from './convert.js';
+export * from './errors.js';
+export { detectSourceFormat, type SourceFormat } from './sources/detect-format.js';
+export { importLayersModel } from './importers/layers-model.js';
+export { importGraphModel } from './importers/graph-model.js';
+export { importTfliteModel } from './importers/tflite-model.js';
+export { loadTfjsArtifacts, artifactsFromLayersModel, artifactsFromModelArtifacts } from './importers/tfjs-artifacts.js';
+export { optimize } from './passes/index.js';
+export { toFloat16Weights } from './passes/float16-weights.js';
+export { calibrate, type CalibrationMethod, type CalibrationResult } from './quantize/calibrate.js';
+export { quantizeInt8, type Int8Options, type FloatFallback } from './quantize/quantize-int8.js';
+export { quantizeDynamicRange } from './quantize/dynamic-range.js';
+export type { QuantizeOptions, QuantizationReport, ModelInput, DataSource } from './quantize/quantize.js';
+export type { TensorValue } from './verify/tensor-value.js';
