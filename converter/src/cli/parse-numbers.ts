@@ -17,3 +17,27 @@ export function positiveNumber(flag: string): (text: string) => number {
     return value;
   };
 }
+
+/** `224` or `224,160` (height, width). */
+export function parseInputSize(text: string): number | [number, number] {
+  const size = parseNumberList(text, '--input-size');
+  const dims = Array.isArray(size) ? size : [size];
+  if (dims.length > 2 || dims.some((d) => !Number.isInteger(d) || d <= 0)) {
+    throw new InvalidArgumentError(`--input-size expects one or two positive integers (height,width), got '${text}'`);
+  }
+  return dims.length === 1 ? dims[0]! : [dims[0]!, dims[1]!];
+}
+
+/** `2=0,4=1` -> { '2': 0, '4': 1 }. */
+export function parseLabelMap(text: string): Record<string, number> {
+  const map: Record<string, number> = {};
+  for (const pair of text.split(',')) {
+    const [raw, target] = pair.split('=');
+    const index = Number(target);
+    if (!raw || target === undefined || !Number.isInteger(index) || index < 0) {
+      throw new InvalidArgumentError(`--label-map expects raw=class pairs such as 2=0,4=1, got '${text}'`);
+    }
+    map[raw.trim()] = index;
+  }
+  return map;
+}

@@ -51,7 +51,21 @@ export function quantizeInt8(graph: Graph, ranges: Map<number, Range>, options: 
     throw new ConverterError('UNSUPPORTED_OPS', `--strict: ${builder.floatOps.length} op(s) cannot run in int8:\n${list}\n` +
       'Drop --strict to keep them in float between DEQUANTIZE and QUANTIZE.');
   }
-  return { graph: { ...graph, subgraphs: [subgraph] }, floatOps: builder.floatOps, tensorMap: builder.int8Of };
+  const source = graph.subgraphs[0]!;
+  // Signatures name model inputs/outputs by tensor index: point them at the new graph's tensors.
+  const remap = (index: number) => {
+    const input = source.inputs.indexOf(index);
+    if (input >= 0) return subgraph.inputs[input]!;
+    const output = source.outputs.indexOf(index);
+    if (output >= 0) return subgraph.outputs[output]!;
+    throw new ConverterError('INVALID_OPTIONS', `signature tensor ${index} is not a model input or output; it cannot be kept`);
+  };
+  const signatures = graph.signatures.map((s) => ({
+    ...s,
+    inputs: s.inputs.map((t) => ({ ...t, tensorIndex: remap(t.tensorIndex) })),
+    outputs: s.outputs.map((t) => ({ ...t, tensorIndex: remap(t.tensorIndex) })),
+  }));
+  return { graph: { ...graph, subgraphs: [subgraph], signatures }, floatOps: builder.floatOps, tensorMap: builder.int8Of };
 }
 
 function quantization(params: QuantParams): Quantization {

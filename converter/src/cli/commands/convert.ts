@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../atomic-write.js';
 import { formatConvertReport } from '../format-convert-report.js';
 import type { CliOutput } from '../io.js';
 import { endProgress, progressReporter } from '../progress.js';
-import { parseNumberList, positiveNumber } from '../parse-numbers.js';
+import { parseInputSize, parseLabelMap, parseNumberList, positiveNumber } from '../parse-numbers.js';
 
 interface ConvertFlags {
   output: string;
@@ -24,6 +24,12 @@ interface ConvertFlags {
   scale?: number;
   mean?: number | number[];
   std?: number | number[];
+  inputSize?: number | [number, number];
+  columns?: string[];
+  dropMissing?: boolean;
+  shuffleSeed?: number;
+  labelMap?: Record<string, number>;
+  dynamicMinElements?: number;
   json?: boolean;
   verify: boolean;
 }
@@ -47,10 +53,17 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .option('--per-channel-dense', 'per-channel FULLY_CONNECTED weights (per-tensor by default)')
     .option('--eval <path>', 'labelled held-out data: accuracy of float vs quantized')
     .option('--label-column <name>', 'label column of CSV data (excluded from the features)')
-    .addOption(new Option('--preset <name>', 'image preprocessing').choices(['unit', 'symmetric', 'imagenet']))
+    .addOption(new Option('--preset <name>', 'image preprocessing: unit x/255, symmetric x/127.5-1, imagenet, raw')
+      .choices(['unit', 'symmetric', 'imagenet', 'raw']))
     .option('--scale <x>', 'image preprocessing: multiply pixel values (0..255) by x', positiveNumber('--scale'))
     .option('--mean <list>', 'image preprocessing: subtract, per channel (comma separated) or one value', (v) => parseNumberList(v, '--mean'))
     .option('--std <list>', 'image preprocessing: divide, per channel or one value', (v) => parseNumberList(v, '--std'))
+    .option('--input-size <h,w>', 'images: resize to this size when the model input size is dynamic', parseInputSize)
+    .option('--columns <list>', 'CSV: feature columns in order (names or 0-based indices)', (v) => v.split(','))
+    .option('--drop-missing', "CSV: drop rows with missing values ('?', '', NA) instead of failing")
+    .option('--shuffle-seed <n>', 'shuffle the calibration data with this seed before taking --samples', positiveNumber('--shuffle-seed'))
+    .option('--label-map <pairs>', 'evaluation labels: raw=class pairs, e.g. 2=0,4=1', parseLabelMap)
+    .option('--dynamic-min-elements <n>', 'dynamic mode: weights with fewer elements stay float (TFLite: 1024)', positiveNumber('--dynamic-min-elements'))
     .option('--json', 'print the report as JSON on stdout')
     .option('--no-verify', 'skip verifying the float model against the source')
     .action(async (source: string, flags: ConvertFlags) => {
@@ -75,6 +88,11 @@ function convertOptions(flags: ConvertFlags): ConvertOptions {
     ...(flags.scale !== undefined ? { scale: flags.scale } : {}),
     ...(flags.mean !== undefined ? { mean: flags.mean } : {}),
     ...(flags.std !== undefined ? { std: flags.std } : {}),
+    ...(flags.inputSize !== undefined ? { inputSize: flags.inputSize } : {}),
+    ...(flags.columns ? { columns: flags.columns } : {}),
+    ...(flags.dropMissing ? { dropMissing: true } : {}),
+    ...(flags.shuffleSeed !== undefined ? { shuffleSeed: flags.shuffleSeed } : {}),
+    ...(flags.labelMap ? { labelMap: flags.labelMap } : {}),
   };
   const calibration = flags.calibration;
   const evalPath = flags.eval;
@@ -88,5 +106,6 @@ function convertOptions(flags: ConvertFlags): ConvertOptions {
     io: flags.io ?? 'float',
     strict: Boolean(flags.strict),
     perChannelDense: Boolean(flags.perChannelDense),
+    ...(flags.dynamicMinElements !== undefined ? { dynamicMinElements: flags.dynamicMinElements } : {}),
   };
 }
