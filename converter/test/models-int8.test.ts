@@ -1,0 +1,38 @@
+// Issue #4's proof on the models Borde ships: full-integer int8 keeps their accuracy, follows the TFLite
+// spec tensor by tensor, and shrinks the files.
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { convert } from '../src/convert.js';
+import { int8SpecViolations } from './support/int8-spec.js';
+import { BREAST_CANCER_MODEL, FASHION_MNIST_MODEL, breastCancerData, fashionMnistData } from './support/model-data.js';
+
+describe('tutorial MLP (breast cancer), int8', () => {
+  it('keeps test-split accuracy within 1 point of float', async () => {
+    const { calibration, test } = breastCancerData();
+    const { bytes, report } = await convert(BREAST_CANCER_MODEL, { quantize: 'int8', calibration, evalData: test });
+    const { accuracy, agreement, samples } = report.quantization!.evaluation!;
+    console.log(`breast cancer: float ${accuracy!.float}, int8 ${accuracy!.quantized}, agreement ${agreement} on ${samples}; ` +
+      `${report.float32Bytes} -> ${report.outputBytes} B`);
+    expect(samples).toBe(82);
+    expect(Math.abs(accuracy!.float - accuracy!.quantized)).toBeLessThanOrEqual(0.01);
+    expect(accuracy!.float).toBeGreaterThan(0.93);
+    expect(report.verify!.passed).toBe(true);
+    expect(int8SpecViolations(bytes, { io: 'float' })).toEqual([]);
+  });
+});
+
+describe.skipIf(!existsSync(FASHION_MNIST_MODEL))('Fashion-MNIST CNN, int8', () => {
+  it('keeps accuracy on the full 10,000-image test set within 0.5 points of float, at most 0.27x the size', async () => {
+    const { calibration, test } = fashionMnistData();
+    const { bytes, report } = await convert(FASHION_MNIST_MODEL, { quantize: 'int8', calibration, evalData: test });
+    const { accuracy, agreement, samples } = report.quantization!.evaluation!;
+    console.log(`fashion-mnist: float ${accuracy!.float}, int8 ${accuracy!.quantized}, agreement ${agreement} on ${samples}; ` +
+      `${report.float32Bytes} -> ${report.outputBytes} B (x${report.sizeRatio.toFixed(3)}); worst layers ` +
+      report.quantization!.layers!.slice(0, 3).map((l) => `${l.name} ${l.sqnrDb.toFixed(1)} dB`).join(', '));
+    expect(samples).toBe(10_000);
+    expect(Math.abs(accuracy!.float - accuracy!.quantized)).toBeLessThanOrEqual(0.005);
+    expect(report.sizeRatio).toBeLessThanOrEqual(0.27);
+    expect(report.quantization!.floatOps).toEqual([]);
+    expect(int8SpecViolations(bytes, { io: 'float' })).toEqual([]);
+  }, 180_000);
+});
