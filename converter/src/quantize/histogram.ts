@@ -2,6 +2,8 @@ import { activationParams } from './params.js';
 import type { Range } from './ranges.js';
 
 const BINS = 2048;
+/** Shares of the values the MSE search may clip off each end. */
+const TAIL_SHARES = [0, 1e-6, 1e-5, 1e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1];
 
 /**
  * Value histogram of one tensor over its observed range, for the calibration methods that clip outliers.
@@ -42,22 +44,39 @@ export class Histogram {
 
   /**
    * The clipping range that minimises the expected squared error of int8 quantization: rounding error
-   * (scale^2 / 12 per value) inside the range, clipping error outside. Both ends shrink by the same factor,
-   * searched on a grid; the full range is a candidate, so the result is never worse than min/max.
+   * (scale^2 / 12 per value) inside the range, clipping error outside. Each end is searched on its own
+   * among the values at a ladder of tail shares (0 to 10%), so a one-sided outlier costs only its own
+   * end; the observed min/max is a candidate, so the result is never worse than min/max.
    */
   mseRange(): Range {
+    const lows = TAIL_SHARES.map((share) => this.quantile(share));
+    const highs = TAIL_SHARES.map((share) => this.quantile(1 - share));
     let best = this.range;
-    let bestError = Infinity;
-    for (let step = 0; step <= 80; step++) {
-      const factor = 1 - step * 0.01;
-      const candidate = { min: this.range.min * factor, max: this.range.max * factor };
-      const error = this.expectedError(candidate);
-      if (error < bestError) {
-        bestError = error;
-        best = candidate;
+    let bestError = this.expectedError(best);
+    for (const min of lows) {
+      for (const max of highs) {
+        if (!(max > min)) continue;
+        const error = this.expectedError({ min, max });
+        if (error < bestError) {
+          bestError = error;
+          best = { min, max };
+        }
       }
     }
     return best;
+  }
+
+  /** The value below which `share` of all values lie (bin edges; 0 and 1 give the observed range). */
+  private quantile(share: number): number {
+    if (share <= 0) return this.range.min;
+    if (share >= 1) return this.range.max;
+    const target = share * this.total;
+    let seen = 0;
+    for (let bin = 0; bin < BINS; bin++) {
+      seen += this.counts[bin]!;
+      if (seen >= target) return this.range.min + (bin + 1) * this.width;
+    }
+    return this.range.max;
   }
 
   private expectedError(range: Range): number {
