@@ -61,7 +61,7 @@ for (const { model, float32, int8, run } of rows) {
   console.log(
     `${model.padEnd(19)} ${String(float32.outputBytes).padStart(9)} ${String(int8.outputBytes).padStart(8)}  ${int8.sizeRatio.toFixed(3)}` +
       `  ${(float32.verify.passed ? 'PASS ' : 'FAIL ') + float32.verify.maxRelError.toExponential(1)}`.padEnd(19) +
-      `${pct(e.accuracy?.float).padStart(9)}  ${pct(e.accuracy?.quantized).padStart(8)}  ${pct(e.agreement).padStart(7)}  ` +
+      `${pct(e.accuracy?.float).padStart(9)}  ${pct(e.accuracy?.int8).padStart(8)}  ${pct(e.agreement).padStart(7)}  ` +
       `${`${run.engine}/${run.backend}`.padEnd(21)} ${run.medianMs.toFixed(3).padStart(9)}`,
   );
 }

@@ -46,6 +46,12 @@ export interface ConvertReport {
   /** The float model against its source (float32 and float16 modes, and the float baseline of int8 modes). */
   verify?: VerifyReport;
   quantization?: QuantizationReport;
+  /** Quantized modes: share of samples whose predicted class matches the float model's. */
+  agreement?: number;
+  /** Quantized modes with labelled `evalData`: accuracy of the float and the quantized model. */
+  accuracy?: { float: number; int8: number };
+  /** int8 mode: per-layer SQNR of int8 activations against float ones, worst first. */
+  layers?: { name: string; sqnrDb: number }[];
 }
 
 export interface ConvertResult {
@@ -111,6 +117,9 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
       warnings: source.warnings,
       ...(verify ? { verify } : {}),
       ...(quantization ? { quantization } : {}),
+      ...(quantization?.evaluation ? { agreement: quantization.evaluation.agreement } : {}),
+      ...(quantization?.evaluation?.accuracy ? { accuracy: quantization.evaluation.accuracy } : {}),
+      ...(quantization?.layers ? { layers: quantization.layers } : {}),
     };
     return { bytes, graph, report };
   } finally {

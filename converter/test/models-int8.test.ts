@@ -11,10 +11,10 @@ describe('tutorial MLP (breast cancer), int8', () => {
     const { calibration, test } = breastCancerData();
     const { bytes, report } = await convert(BREAST_CANCER_MODEL, { quantize: 'int8', calibration, evalData: test });
     const { accuracy, agreement, samples } = report.quantization!.evaluation!;
-    console.log(`breast cancer: float ${accuracy!.float}, int8 ${accuracy!.quantized}, agreement ${agreement} on ${samples}; ` +
+    console.log(`breast cancer: float ${accuracy!.float}, int8 ${accuracy!.int8}, agreement ${agreement} on ${samples}; ` +
       `${report.float32Bytes} -> ${report.outputBytes} B`);
     expect(samples).toBe(82);
-    expect(Math.abs(accuracy!.float - accuracy!.quantized)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(accuracy!.float - accuracy!.int8)).toBeLessThanOrEqual(0.01);
     expect(accuracy!.float).toBeGreaterThan(0.93);
     expect(report.verify!.passed).toBe(true);
     expect(int8SpecViolations(bytes, { io: 'float' })).toEqual([]);
@@ -26,11 +26,11 @@ describe.skipIf(!existsSync(FASHION_MNIST_MODEL))('Fashion-MNIST CNN, int8', () 
     const { calibration, test } = fashionMnistData();
     const { bytes, report } = await convert(FASHION_MNIST_MODEL, { quantize: 'int8', calibration, evalData: test });
     const { accuracy, agreement, samples } = report.quantization!.evaluation!;
-    console.log(`fashion-mnist: float ${accuracy!.float}, int8 ${accuracy!.quantized}, agreement ${agreement} on ${samples}; ` +
+    console.log(`fashion-mnist: float ${accuracy!.float}, int8 ${accuracy!.int8}, agreement ${agreement} on ${samples}; ` +
       `${report.float32Bytes} -> ${report.outputBytes} B (x${report.sizeRatio.toFixed(3)}); worst layers ` +
       report.quantization!.layers!.slice(0, 3).map((l) => `${l.name} ${l.sqnrDb.toFixed(1)} dB`).join(', '));
     expect(samples).toBe(10_000);
-    expect(Math.abs(accuracy!.float - accuracy!.quantized)).toBeLessThanOrEqual(0.005);
+    expect(Math.abs(accuracy!.float - accuracy!.int8)).toBeLessThanOrEqual(0.005);
     expect(report.sizeRatio).toBeLessThanOrEqual(0.27);
     expect(report.quantization!.floatOps).toEqual([]);
     expect(int8SpecViolations(bytes, { io: 'float' })).toEqual([]);

@@ -35,7 +35,7 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
     const e = q.evaluation;
     if (e) {
       lines.push(`  agreement   ${percent(e.agreement)} same class as float on ${e.samples} ${e.on} samples`);
-      if (e.accuracy) lines.push(`  accuracy    float ${percent(e.accuracy.float)}, ${q.mode} ${percent(e.accuracy.quantized)}`);
+      if (e.accuracy) lines.push(`  accuracy    float ${percent(e.accuracy.float)}, ${q.mode} ${percent(e.accuracy.int8)}`);
       for (const o of e.outputs) {
         lines.push(`    ${o.name}: max abs error ${o.maxAbsError.toExponential(2)}, mean ${o.meanAbsError.toExponential(2)} (range ${o.range.toPrecision(3)})`);
       }

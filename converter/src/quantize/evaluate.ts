@@ -10,7 +10,7 @@ export interface QuantizedEvaluation {
   /** Share of samples whose predicted class (argmax, or p > 0.5 for one sigmoid unit) is the same. */
   agreement: number;
   /** Accuracy against labels, when labels were given. */
-  accuracy?: { float: number; quantized: number };
+  accuracy?: { float: number; int8: number };
   /** Per output: the worst absolute error of the quantized model against the float one, and its range. */
   outputs: { name: string; maxAbsError: number; meanAbsError: number; range: number }[];
 }
@@ -70,7 +70,7 @@ export async function evaluateQuantized(
       samples: samples.length,
       on,
       agreement: agree / samples.length,
-      ...(labels ? { accuracy: { float: floatCorrect / samples.length, quantized: quantCorrect / samples.length } } : {}),
+      ...(labels ? { accuracy: { float: floatCorrect / samples.length, int8: quantCorrect / samples.length } } : {}),
       outputs: stats.map((s) => ({ name: s.name, maxAbsError: s.maxAbs, meanAbsError: s.sumAbs / s.count, range: s.hi - s.lo })),
     };
   } finally {
