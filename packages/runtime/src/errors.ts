@@ -2,7 +2,16 @@
  * Errors of @borde/runtime. Every error has a stable `code` that programs can switch on; messages name the
  * input, op or backend at fault and the option that fixes it.
  */
-export type RuntimeErrorCode = 'INPUT' | 'UNSUPPORTED_OPS' | 'BACKEND' | 'MODEL' | 'DISPOSED';
+export type RuntimeErrorCode =
+  | 'INPUT'
+  | 'UNSUPPORTED_OPS'
+  | 'BACKEND'
+  | 'MODEL'
+  | 'DISPOSED'
+  | 'FETCH'
+  | 'INTEGRITY'
+  | 'CACHE'
+  | 'QUOTA';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
@@ -83,4 +92,100 @@ export class DisposedError extends RuntimeError {
   constructor() {
     super('DISPOSED', 'this executor was disposed; create a new one with createExecutor(graph)');
   }
+}
+
+/** A model (or its sha256 manifest) could not be downloaded: HTTP error, network down, or offline. */
+export class FetchError extends RuntimeError {
+  readonly url: string;
+  /** HTTP status, or undefined when no response came (network down, offline, blocked). */
+  readonly status: number | undefined;
+  constructor(url: string, status: number | undefined, detail: string, options?: { cause?: unknown }) {
+    super('FETCH', `cannot download ${url}: ${detail}`, options);
+    this.url = url;
+    this.status = status;
+  }
+}
+
+/**
+ * Model bytes whose sha256 is not the expected one. They were never run: a bad download is not stored,
+ * a bad cached copy is deleted. `where` says which copy failed; `refetchError` is set when a bad cached copy
+ * could not be replaced (offline).
+ */
+export class IntegrityError extends RuntimeError {
+  readonly url: string;
+  readonly where: 'download' | 'cache';
+  readonly expected: string;
+  readonly actual: string;
+  readonly bytes: number;
+  readonly refetchError: unknown;
+  constructor(
+    url: string,
+    where: 'download' | 'cache',
+    expected: string,
+    actual: string,
+    bytes: number,
+    refetchError?: unknown,
+  ) {
+    const what = where === 'download' ? 'downloaded model' : 'cached model';
+    const tail =
+      where === 'download'
+        ? 'It was not stored and not run. Check that the server sends the file the sha256 was computed for (no transcoding, no truncation), or update the sha256.'
+        : refetchError !== undefined
+          ? `The copy was deleted and not run; fetching it again failed (${describe(refetchError)}). Connect to the network and reload.`
+          : 'The copy was deleted and not run.';
+    super('INTEGRITY', `${what} ${url} failed its sha256 check (${bytes} bytes, sha256 ${actual}; expected ${expected}). ${tail}`, {
+      cause: refetchError,
+    });
+    this.url = url;
+    this.where = where;
+    this.expected = expected;
+    this.actual = actual;
+    this.bytes = bytes;
+    this.refetchError = refetchError;
+  }
+}
+
+export type CacheErrorReason = 'UNAVAILABLE' | 'NO_HASH' | 'BAD_MANIFEST' | 'STORE_FAILED';
+
+/** The model cache cannot do what was asked; `reason` is stable, the message says how to fix it. */
+export class CacheError extends RuntimeError {
+  readonly reason: CacheErrorReason;
+  readonly url: string;
+  constructor(reason: CacheErrorReason, url: string, message: string, options?: { cause?: unknown }) {
+    super('CACHE', message, options);
+    this.reason = reason;
+    this.url = url;
+  }
+}
+
+/**
+ * The browser refused to store the model (QuotaExceededError). The verified bytes are attached in `model`,
+ * so an app can still run them this once, knowing they will not be there offline.
+ */
+export class QuotaError extends RuntimeError {
+  readonly url: string;
+  /** Bytes the model needs. */
+  readonly needed: number;
+  /** From navigator.storage.estimate(), when the browser tells. */
+  readonly quota: number | undefined;
+  readonly usage: number | undefined;
+  readonly model: Uint8Array;
+  constructor(url: string, model: Uint8Array, quota: number | undefined, usage: number | undefined, options?: { cause?: unknown }) {
+    const room = quota !== undefined && usage !== undefined ? `quota ${quota} bytes, ${usage} used, ${quota - usage} free` : 'quota unknown';
+    super(
+      'QUOTA',
+      `no room to cache ${url} (${model.byteLength} bytes needed; ${room}). ` +
+        'Call persistStorage() so the browser grants more, free space (deleteCachedModel), or load with cache: false.',
+      options,
+    );
+    this.url = url;
+    this.needed = model.byteLength;
+    this.quota = quota;
+    this.usage = usage;
+    this.model = model;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -5,3 +5,4 @@ export type { KernelCheck } from './backends.js';
 export type { HostTensor, ValueDType } from './host-tensor.js';
 export { OP_MODULES } from './ops/index.js';
 export type { OpContext, OpModule } from './ops/index.js';
+export * from './cache/index.js';
