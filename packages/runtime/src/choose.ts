@@ -1,0 +1,161 @@
+import type { Graph } from '@borde/tflite';
+import type { UnsupportedOp } from './errors.js';
+import { opName, type BackendName, type EngineName, type InterpreterBackendName, type TfjsBackendName } from './engines/engine.js';
+import type { OpModule } from './ops/index.js';
+import type { DeviceProbe } from './probe.js';
+
+/** What `backend` may name: a tfjs backend, an interpreter backend, 'interpreter' (the best one), or 'auto'. */
+export type BackendChoice = BackendName | 'interpreter';
+export type BackendRequest = 'auto' | BackendChoice | readonly BackendChoice[];
+
+const TFJS_BACKENDS: readonly TfjsBackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const INTERPRETER_BACKENDS: readonly InterpreterBackendName[] = ['tfjs-tflite', 'litert-wasm', 'litert-webgpu'];
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['interpreter', ...INTERPRETER_BACKENDS, ...TFJS_BACKENDS];
+
+/**
+ * Custom ops known to run in each interpreter (checked on the real models). tfjs-tflite resolves no custom
+ * op ("Encountered unresolved custom op"); LiteRT.js ships MediaPipe's transposed convolution.
+ */
+const INTERPRETER_CUSTOM_OPS: Record<InterpreterBackendName, ReadonlySet<string>> = {
+  'tfjs-tflite': new Set(),
+  'litert-wasm': new Set(['Convolution2DTransposeBias']),
+  'litert-webgpu': new Set(['Convolution2DTransposeBias']),
+};
+
+/** One engine/backend pair, where it ranks and why; `skip` says why it cannot be used here (not tried). */
+export interface RankedCandidate {
+  engine: EngineName;
+  backend: BackendName;
+  reason: string;
+  skip?: string;
+  /** Set when the model's ops are why it is skipped. */
+  unsupported?: UnsupportedOp[];
+}
+
+/** Ops of subgraph 0 that an engine cannot run, statically (before trying to load). */
+export function unsupportedOps(graph: Graph, backend: BackendName, table: ReadonlyMap<string, OpModule>): UnsupportedOp[] {
+  const ops = graph.subgraphs[0]?.operators ?? [];
+  const out: UnsupportedOp[] = [];
+  ops.forEach((op, index) => {
+    const opcode = opName(op);
+    if (TFJS_BACKENDS.includes(backend as TfjsBackendName)) {
+      if (!table.has(opcode)) out.push({ index, opcode, reason: 'no op module' });
+    } else if (op.opcode === 'CUSTOM' && !INTERPRETER_CUSTOM_OPS[backend as InterpreterBackendName].has(opcode)) {
+      out.push({ index, opcode, reason: 'custom op not in this interpreter' });
+    }
+  });
+  return out;
+}
+
+function listOps(ops: readonly UnsupportedOp[]): string {
+  const names = [...new Set(ops.map((o) => o.opcode))];
+  return `${names.join(', ')} (${ops.length} op${ops.length === 1 ? '' : 's'})`;
+}
+
+function gpuSkip(probe: DeviceProbe, backend: 'webgpu' | 'webgl'): string | undefined {
+  const gpu = probe[backend];
+  return gpu.available ? undefined : gpu.reason ?? `${backend} unavailable`;
+}
+
+function deviceSkip(probe: DeviceProbe, backend: BackendName): string | undefined {
+  switch (backend) {
+    case 'tfjs-tflite': return probe.platform === 'node' ? 'tfjs-tflite runs only in browsers' : undefined;
+    case 'litert-webgpu': return probe.platform === 'node' ? 'LiteRT WebGPU is not available in Node' : gpuSkip(probe, 'webgpu');
+    case 'webgpu': return gpuSkip(probe, 'webgpu');
+    case 'webgl': return gpuSkip(probe, 'webgl');
+    default: return undefined;
+  }
+}
+
+function engineOf(backend: BackendName): EngineName {
+  return TFJS_BACKENDS.includes(backend as TfjsBackendName) ? 'tfjs' : 'interpreter';
+}
+
+function candidate(graph: Graph, probe: DeviceProbe, table: ReadonlyMap<string, OpModule>, backend: BackendName, reason: string): RankedCandidate {
+  const c: RankedCandidate = { engine: engineOf(backend), backend, reason };
+  const device = deviceSkip(probe, backend);
+  if (device) {
+    c.skip = device;
+    return c;
+  }
+  const missing = unsupportedOps(graph, backend, table);
+  if (missing.length > 0) {
+    c.skip = `cannot run ${listOps(missing)}`;
+    c.unsupported = missing;
+  }
+  return c;
+}
+
+/** The interpreters in the order they are preferred for this model on this device. */
+function interpreterOrder(graph: Graph, probe: DeviceProbe, table: ReadonlyMap<string, OpModule>): RankedCandidate[] {
+  const tflite = candidate(graph, probe, table, 'tfjs-tflite',
+    'official TFLite interpreter (XNNPACK wasm kernels, real int8 arithmetic) runs every op of this model; preferred over LiteRT.js, which measured about 2x slower on wasm');
+  const customs = [...new Set((graph.subgraphs[0]?.operators ?? []).filter((o) => o.opcode === 'CUSTOM').map(opName))];
+  const liteRtWhy = probe.platform === 'node'
+    ? 'official LiteRT interpreter (XNNPACK, compat wasm build): the interpreter available in Node'
+    : tflite.skip
+      ? `official LiteRT interpreter (XNNPACK wasm kernels)${customs.length ? `; runs the custom op(s) ${customs.join(', ')} that tfjs-tflite refuses` : ''}`
+      : 'official LiteRT interpreter (XNNPACK wasm kernels); after tfjs-tflite, which measured faster';
+  const liteRt = candidate(graph, probe, table, 'litert-wasm', liteRtWhy);
+  // The one that can run the model first; tfjs-tflite before LiteRT when both can.
+  return tflite.skip && !liteRt.skip ? [liteRt, tflite] : [tflite, liteRt];
+}
+
+/**
+ * Every engine/backend pair for `backend: 'auto'`, best first:
+ * interpreter (when it runs every op) > tfjs wasm > hardware WebGPU/WebGL > software WebGL/WebGPU > cpu.
+ */
+export function rankAuto(graph: Graph, probe: DeviceProbe, table: ReadonlyMap<string, OpModule>): RankedCandidate[] {
+  const interpreters = interpreterOrder(graph, probe, table);
+  const interpreterOk = interpreters.some((c) => !c.skip);
+  const simd = `${probe.wasmSimd ? 'SIMD' : 'no SIMD'}, ${probe.threads ? 'threads' : 'no threads'}`;
+  const wasm = candidate(graph, probe, table, 'wasm', interpreterOk
+    ? `Borde's op-by-op engine on tfjs-backend-wasm (${simd}): after the interpreter, which runs XNNPACK kernels without per-op overhead`
+    : `Borde's op-by-op engine on tfjs-backend-wasm (${simd}): the fastest CPU path the interpreters leave`);
+  const gpu = (backend: 'webgpu' | 'webgl', label: string): RankedCandidate => {
+    const info = probe[backend];
+    const why = info.software
+      ? `${label} renders in software (${info.description}): correct but slower than wasm, ranked below it`
+      : `${label} on a hardware GPU (${info.description || 'unknown'}), after wasm`;
+    return candidate(graph, probe, table, backend, why);
+  };
+  const webgpu = gpu('webgpu', 'WebGPU');
+  const webgl = gpu('webgl', 'WebGL2 with float render targets');
+  const cpu = candidate(graph, probe, table, 'cpu', 'plain JavaScript kernels: always available, the slowest');
+  const hardware = [webgpu, webgl].filter((c) => !probe[c.backend as 'webgpu' | 'webgl'].software);
+  const software = [webgl, webgpu].filter((c) => probe[c.backend as 'webgpu' | 'webgl'].software);
+  return [...interpreters, wasm, ...hardware, ...software, cpu];
+}
+
+/** The candidates an explicit request names, in the order given (no others are ever added). */
+export function rankExplicit(
+  graph: Graph,
+  probe: DeviceProbe,
+  table: ReadonlyMap<string, OpModule>,
+  request: readonly BackendChoice[],
+): RankedCandidate[] {
+  const out: RankedCandidate[] = [];
+  request.forEach((choice, position) => {
+    const why = request.length > 1
+      ? `requested (entry ${position + 1} of ${request.length} in the \`backend\` option)`
+      : 'requested in the `backend` option';
+    const expanded = choice === 'interpreter'
+      ? interpreterOrder(graph, probe, table).map((c) => ({ ...c, reason: `${why} as 'interpreter': ${c.reason}` }))
+      : [candidate(graph, probe, table, choice, why)];
+    for (const c of expanded) if (!out.some((o) => o.backend === c.backend)) out.push(c);
+  });
+  return out;
+}
+
+/** Normalizes the `backend` option; throws TypeError naming the bad entry. */
+export function parseRequest(request: BackendRequest | undefined): 'auto' | BackendChoice[] {
+  if (request === undefined || request === 'auto') return 'auto';
+  const list = typeof request === 'string' ? [request] : [...request];
+  if (list.length === 0) throw new TypeError("loadModel: `backend` is an empty list; pass 'auto' or at least one backend");
+  for (const entry of list) {
+    if (!BACKEND_CHOICES.includes(entry)) {
+      throw new TypeError(`loadModel: unknown backend ${JSON.stringify(entry)} in the \`backend\` option; use 'auto' or one of ${BACKEND_CHOICES.join(', ')}`);
+    }
+  }
+  return list;
+}

@@ -1,0 +1,96 @@
+import type { Graph } from '@borde/tflite';
+import type { KernelCheck } from '../backends.js';
+import type { OpModule } from '../ops/index.js';
+import type { DeviceProbe } from '../probe.js';
+
+/** `interpreter`: an official TFLite interpreter runs the whole model. `tfjs`: Borde runs it op by op. */
+export type EngineName = 'interpreter' | 'tfjs';
+
+/** tfjs engine backends. */
+export type TfjsBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+/** Interpreter engine backends: which interpreter build, on which accelerator. */
+export type InterpreterBackendName = 'tfjs-tflite' | 'litert-wasm' | 'litert-webgpu';
+export type BackendName = TfjsBackendName | InterpreterBackendName;
+
+/** Typed arrays a model input or output can be held in. */
+export type TensorArray = Float32Array | Int32Array | Int8Array | Uint8Array | Int16Array | BigInt64Array;
+
+/** Where one operator runs and why (for interpreters: every op, inside the interpreter). */
+export interface OpPlacementInfo {
+  index: number;
+  opcode: string;
+  backend: string;
+  reason: string;
+}
+
+/** Everything an engine needs to load a model. */
+export interface EngineLoadContext {
+  graph: Graph;
+  bytes: Uint8Array;
+  probe: DeviceProbe;
+  /** Assets base (browser URL or Node folder); undefined: the default next to the runtime. */
+  assets: string | undefined;
+  /** tfjs engine only: kernel check and op table overrides (tests hold kernels back with them). */
+  hasKernel?: KernelCheck | undefined;
+  ops?: readonly OpModule[] | undefined;
+}
+
+/** One output of one run: data in the model's storage type (int8 outputs as Int8Array...). */
+export interface EngineOutput {
+  data: TensorArray;
+  shape: number[];
+}
+
+/** A model loaded on one engine + backend. Inputs and outputs are positional, in subgraph order. */
+export interface LoadedEngine {
+  readonly engine: EngineName;
+  readonly backend: BackendName;
+  readonly placement: readonly OpPlacementInfo[];
+  /** `inputs` are already checked: one typed array per model input, of the model's storage type. */
+  run(inputs: readonly TensorArray[]): Promise<EngineOutput[]>;
+  dispose(): void;
+}
+
+/** Custom op name of an operator, or its builtin name. */
+export function opName(op: { opcode: string; customCode?: string }): string {
+  return op.opcode === 'CUSTOM' ? op.customCode ?? 'CUSTOM' : op.opcode;
+}
+
+/** Placement of a whole-model engine: every operator inside the interpreter. */
+export function wholeModelPlacement(graph: Graph, backend: string): OpPlacementInfo[] {
+  return (graph.subgraphs[0]?.operators ?? []).map((op, index) => ({
+    index,
+    opcode: opName(op),
+    backend,
+    reason: 'the interpreter runs the whole model',
+  }));
+}
+
+/**
+ * Maps interpreter tensor names to positions in the subgraph's inputs/outputs. Interpreters order I/O by
+ * signature; the model's public order is the subgraph's. Falls back to the interpreter's own order when a
+ * name cannot be matched.
+ */
+export function positionsByName(
+  graph: Graph,
+  kind: 'inputs' | 'outputs',
+  interpreterNames: readonly string[],
+): number[] {
+  const sg = graph.subgraphs[0]!;
+  const indices = sg[kind];
+  const signature = graph.signatures.find((s) => s.subgraphIndex === 0);
+  const positions = interpreterNames.map((name) => {
+    const alias = signature?.[kind].find((s) => s.name === name);
+    const tensorIndex = alias ? alias.tensorIndex : indices.find((i) => sg.tensors[i]!.name === name);
+    return tensorIndex === undefined ? -1 : indices.indexOf(tensorIndex);
+  });
+  const unique = new Set(positions);
+  const complete = positions.length === indices.length && !unique.has(-1) && unique.size === positions.length;
+  return complete ? positions : indices.map((_, i) => i);
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'number') return `wasm exception ${error}`;
+  return String(error);
+}

@@ -1,0 +1,82 @@
+import type { LiteRt } from '@litertjs/core';
+import { assetFolder, defaultAssetBase } from '../assets.js';
+import type { LiteRtCompiledModel } from '../litert/compiled-model.js';
+import type { TensorDType } from '../litert/tensors.js';
+import type { DeviceProbe } from '../probe.js';
+import {
+  positionsByName, wholeModelPlacement,
+  type EngineLoadContext, type EngineOutput, type InterpreterBackendName, type LoadedEngine, type TensorArray,
+} from './engine.js';
+
+/** Which LiteRT wasm build a browser with these capabilities loads (see ENGINE_ASSETS.litert.variants). */
+export function liteRtVariant(probe: DeviceProbe): 'plain' | 'compat' | 'threaded' {
+  if (!probe.wasmRelaxedSimd) return 'compat';
+  return probe.threads ? 'threaded' : 'plain';
+}
+
+/**
+ * LiteRT is one global wasm instance per page (its own design); Borde loads it once and shares it between
+ * models, or reuses the one an app already loaded.
+ */
+async function liteRtInBrowser(context: EngineLoadContext): Promise<LiteRt> {
+  const core = await import('@litertjs/core');
+  const existing = core.getGlobalLiteRtPromise();
+  if (existing) return existing;
+  const folder = assetFolder(context.assets ?? defaultAssetBase(), 'litert');
+  return core.loadLiteRt(folder, { threads: liteRtVariant(context.probe) === 'threaded' });
+}
+
+/** Node: the compat build loaded by litert-node.ts (browser globals exist only while it loads). */
+async function openInNode(bytes: Uint8Array): Promise<LiteRtCompiledModel> {
+  // A variable specifier keeps node:* imports out of browser bundles.
+  const nodeEntry = '../litert/litert-node.js';
+  const node = (await import(/* @vite-ignore */ nodeEntry)) as typeof import('../litert/litert-node.js');
+  return node.openLiteRtModel(bytes);
+}
+
+async function openInBrowser(context: EngineLoadContext, accelerator: 'wasm' | 'webgpu'): Promise<LiteRtCompiledModel> {
+  const liteRt = await liteRtInBrowser(context);
+  const { openCompiledModel } = await import('../litert/compiled-model.js');
+  return openCompiledModel(liteRt, context.bytes, {
+    accelerator,
+    numThreads: context.probe.threads ? Math.max(1, Math.min(4, context.probe.cores - 1)) : 1,
+  });
+}
+
+/**
+ * The interpreter engine on LiteRT (@litertjs/core): the official interpreter with XNNPACK kernels, which
+ * also runs MediaPipe's custom ops. Browser and Node; 'litert-webgpu' only in browsers with WebGPU.
+ */
+export async function loadLiteRtEngine(context: EngineLoadContext, backend: 'litert-wasm' | 'litert-webgpu'): Promise<LoadedEngine> {
+  const accelerator = backend === 'litert-webgpu' ? 'webgpu' : 'wasm';
+  if (context.probe.platform === 'node' && accelerator === 'webgpu') throw new Error('LiteRT WebGPU is not available in Node');
+  const compiled = context.probe.platform === 'node' ? await openInNode(context.bytes) : await openInBrowser(context, accelerator);
+  const inputOrder = positionsByName(context.graph, 'inputs', compiled.inputs.map((d) => d.name));
+  const outputOrder = positionsByName(context.graph, 'outputs', compiled.outputs.map((d) => d.name));
+  const sg = context.graph.subgraphs[0]!;
+  let closed = false;
+  return {
+    engine: 'interpreter',
+    backend: backend satisfies InterpreterBackendName,
+    placement: wholeModelPlacement(context.graph, backend),
+    async run(inputs) {
+      const values = compiled.inputs.map((details, k) => {
+        const position = inputOrder[k]!;
+        // The graph's static shape: the interpreter marks dynamic dimensions -1.
+        const shape = sg.tensors[sg.inputs[position]!]!.shape;
+        return { dtype: details.dtype as TensorDType, shape, data: inputs[position]! };
+      });
+      const results = await compiled.run(values);
+      const outputs: EngineOutput[] = new Array(results.length);
+      results.forEach((r, k) => {
+        outputs[outputOrder[k]!] = { data: r.data as TensorArray, shape: [...r.shape] };
+      });
+      return outputs;
+    },
+    dispose() {
+      if (closed) return;
+      closed = true;
+      compiled.close();
+    },
+  };
+}

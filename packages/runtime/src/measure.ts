@@ -1,0 +1,83 @@
+import type { BackendName, EngineName, LoadedEngine, TensorArray } from './engines/engine.js';
+
+export interface MeasureSettings {
+  /** Candidates timed, best-ranked first (default 3). */
+  top: number;
+  /** Timed runs per candidate after one warm-up run (default 5). */
+  runs: number;
+  /** Upper bound on time spent timing one candidate, warm-up included (default 2000 ms). */
+  budgetMs: number;
+}
+
+export const DEFAULT_MEASURE: MeasureSettings = { top: 3, runs: 5, budgetMs: 2000 };
+
+const now = (): number => (globalThis.performance ?? Date).now();
+
+/** Median wall time of `engine.run` on `inputs`: one warm-up run, then up to `runs` runs within the budget. */
+export async function timeEngine(engine: LoadedEngine, inputs: readonly TensorArray[], settings: MeasureSettings): Promise<number> {
+  const start = now();
+  await engine.run(inputs);
+  const times: number[] = [];
+  while (times.length < settings.runs && (times.length === 0 || now() - start < settings.budgetMs)) {
+    const t0 = now();
+    await engine.run(inputs);
+    times.push(now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor((times.length - 1) / 2)]!;
+}
+
+/** A measured winner, remembered per model hash and device. */
+export interface RememberedChoice {
+  engine: EngineName;
+  backend: BackendName;
+  ms: number;
+  /** When it was measured (ISO date). */
+  at: string;
+}
+
+interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/** Node (and browsers without localStorage): remembered for the life of the process. */
+const memory = new Map<string, string>();
+
+function storage(): StorageLike {
+  try {
+    const local = (globalThis as { localStorage?: StorageLike }).localStorage;
+    if (local) return local;
+  } catch {
+    // localStorage access throws in some sandboxed iframes: fall back to memory.
+  }
+  return { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v) };
+}
+
+function storageKey(modelHash: string, device: string): string {
+  return `borde:plan:${modelHash}:${device}`;
+}
+
+export function recallChoice(modelHash: string, device: string): RememberedChoice | undefined {
+  try {
+    const text = storage().getItem(storageKey(modelHash, device));
+    if (!text) return undefined;
+    const value = JSON.parse(text) as RememberedChoice;
+    return typeof value.engine === 'string' && typeof value.backend === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function rememberChoice(modelHash: string, device: string, choice: RememberedChoice): void {
+  try {
+    storage().setItem(storageKey(modelHash, device), JSON.stringify(choice));
+  } catch {
+    // Quota or privacy mode: the choice is simply measured again next time.
+  }
+}
+
+/** Forgets every remembered choice kept in memory (Node); browsers: remove the `borde:plan:` localStorage keys. */
+export function forgetRememberedChoices(): void {
+  memory.clear();
+}
