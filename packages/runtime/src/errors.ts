@@ -96,6 +96,8 @@ export class DisposedError extends RuntimeError {
 
 /** A model (or its sha256 manifest) could not be downloaded: HTTP error, network down, or offline. */
 export class FetchError extends RuntimeError {
+  // Spelled out: bundlers minify class names, and apps show `name`.
+  override readonly name = 'FetchError';
   readonly url: string;
   /** HTTP status, or undefined when no response came (network down, offline, blocked). */
   readonly status: number | undefined;
@@ -112,6 +114,7 @@ export class FetchError extends RuntimeError {
  * could not be replaced (offline).
  */
 export class IntegrityError extends RuntimeError {
+  override readonly name = 'IntegrityError';
   readonly url: string;
   readonly where: 'download' | 'cache';
   readonly expected: string;
@@ -149,6 +152,7 @@ export type CacheErrorReason = 'UNAVAILABLE' | 'NO_HASH' | 'BAD_MANIFEST' | 'STO
 
 /** The model cache cannot do what was asked; `reason` is stable, the message says how to fix it. */
 export class CacheError extends RuntimeError {
+  override readonly name = 'CacheError';
   readonly reason: CacheErrorReason;
   readonly url: string;
   constructor(reason: CacheErrorReason, url: string, message: string, options?: { cause?: unknown }) {
@@ -163,6 +167,7 @@ export class CacheError extends RuntimeError {
  * so an app can still run them this once, knowing they will not be there offline.
  */
 export class QuotaError extends RuntimeError {
+  override readonly name = 'QuotaError';
   readonly url: string;
   /** Bytes the model needs. */
   readonly needed: number;

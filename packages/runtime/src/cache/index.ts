@@ -6,3 +6,4 @@ export { persistStorage, storageEstimate } from './persist.js';
 export type { StorageReport } from './persist.js';
 export { sha256Hex } from './sha256.js';
 export { DEFAULT_MODEL_CACHE } from './store.js';
+export type { ModelCacheOption } from './cached-source.js';
