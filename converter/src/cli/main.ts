@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import * as tf from '@tensorflow/tfjs';
 import { TfliteError } from '@borde/tflite';
 import { ConverterError } from '../errors.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -8,6 +9,9 @@ import { registerInspect } from './commands/inspect.js';
 
 /** Runs the `borde` CLI with the given arguments (without `node borde`); resolves to the exit code. */
 export async function main(argv: string[], output: CliOutput = processOutput): Promise<number> {
+  // Production mode: no debug checks, and no banner about tfjs-node (it cannot install here, and the
+  // reference runs of tfjs models are small) mixed into the CLI's output.
+  tf.enableProdMode();
   const debug = argv.includes('--debug');
   const program = new Command('borde')
     .description('Convert models to TensorFlow Lite and prove what was written.')
