@@ -7,8 +7,12 @@ import { calibrate } from '../../converter/src/quantize/calibrate.js';
 import { quantizeInt8 } from '../../converter/src/quantize/quantize-int8.js';
 import { samplesFor } from '../../converter/src/quantize/model-io.js';
 import { tinyCnn } from '../../converter/test/support/tiny-cnn.js';
+import { BREAST_CANCER_MODEL, FASHION_MNIST_MODEL, breastCancerData, fashionMnistData } from '../../converter/test/support/model-data.js';
+import { existsSync } from 'node:fs';
+import { convert } from '@borde/converter';
 import {
   assertIdenticalOutputs,
+  assertOutputsClose,
   openLiteRtModel,
   openTfjsTflite,
   seededInputs,
@@ -51,6 +55,42 @@ describe('int8 models in LiteRT (Node) and tfjs-tflite (Chromium)', () => {
         await browser.close();
       }
     });
+  }
+
+  const shipped = [
+    { name: 'breast-cancer', source: BREAST_CANCER_MODEL, data: () => breastCancerData() },
+    { name: 'fashion-mnist', source: FASHION_MNIST_MODEL, data: () => fashionMnistData(4) },
+  ].filter((m) => existsSync(m.source));
+
+  for (const model of shipped) {
+    it(`${model.name}: float32 within 1e-5 and int8 (both I/O modes) identical in both interpreters`, async () => {
+      const { calibration, test } = model.data();
+      const variants = [
+        { label: 'float32', result: await convert(model.source, { verify: false }), exact: false },
+        ...await Promise.all((['float', 'int8'] as const).map(async (io) => ({
+          label: `int8 --io ${io}`,
+          result: await convert(model.source, { quantize: 'int8', calibration: calibration.slice(0, 100), io, verify: false }),
+          exact: true,
+        }))),
+      ];
+      for (const { label, result, exact } of variants) {
+        const liteRt = await openLiteRtModel(result.bytes);
+        const browser = await session.load(result.bytes);
+        try {
+          for (const inputs of samplesFor(result.graph, test.samples.slice(0, 4))) {
+            const got = (await browser.run(inputs)).outputs;
+            const want = await liteRt.run(inputs);
+            if (exact) assertIdenticalOutputs(got, want);
+            else assertOutputsClose(got, want, { rtol: 1e-5 });
+          }
+        } catch (error) {
+          throw new Error(`${model.name} ${label}: ${(error as Error).message}`);
+        } finally {
+          liteRt.close();
+          await browser.close();
+        }
+      }
+    }, 120_000);
   }
 
   it('made no request outside the local server', () => {
