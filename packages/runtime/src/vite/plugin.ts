@@ -1,0 +1,124 @@
+/**
+ * `@borde/runtime/vite`: ships the engines' wasm/js with the app, so it never needs a CDN.
+ *
+ * ```ts
+ * // vite.config.ts
+ * import { bordeAssets } from '@borde/runtime/vite';
+ * export default { plugins: [bordeAssets({ engines: ['litert'], threads: false })] };
+ * // app code
+ * import { assetBase } from 'virtual:borde-assets';
+ * const model = await loadModel(url, { assets: assetBase });
+ * ```
+ * - build: copies every file of the chosen engines (ENGINE_ASSETS) into `<outDir>/borde-assets/<group>/`;
+ * - dev and preview: serves the same URLs from node_modules; with `threads: true` sends COOP/COEP so the
+ *   page is crossOriginIsolated (needed for threaded wasm);
+ * - `virtual:borde-assets` exports `assetBase`, `assetUrls` (for a service worker precache) and `threads`;
+ * - `precacheEntries(options)` gives vite-plugin-pwa's `workbox.additionalManifestEntries` and the size limit
+ *   (then keep `borde-assets/**` out of `globPatterns` with `globIgnores`, or files are listed twice).
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import type { Plugin, ResolvedConfig } from 'vite';
+import { engineAssetFiles, fileRevision, type AssetFile, type AssetFileSelection } from './asset-files.js';
+
+export { engineAssetFiles, type AssetFile, type AssetFileSelection, type AssetGroup } from './asset-files.js';
+
+export interface BordeAssetsOptions extends AssetFileSelection {
+  /** Folder under the build output (and URL path under Vite's `base`). Default 'borde-assets'. */
+  dir?: string;
+  /** Send Cross-Origin-Opener-Policy / Cross-Origin-Embedder-Policy in dev and preview (threaded wasm). */
+  threads?: boolean;
+}
+
+export const VIRTUAL_MODULE_ID = 'virtual:borde-assets';
+const RESOLVED_VIRTUAL_ID = `\0${VIRTUAL_MODULE_ID}`;
+const DEFAULT_DIR = 'borde-assets';
+
+/** Headers that make a page crossOriginIsolated. Production servers must send them too when threads are used. */
+export const CROSS_ORIGIN_ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export function bordeAssets(options: BordeAssetsOptions = {}): Plugin {
+  const dir = trimSlashes(options.dir ?? DEFAULT_DIR);
+  let files: AssetFile[] = [];
+  let base = '/';
+  const bySubpath = () => new Map(files.map((file) => [`${dir}/${file.path}`, file]));
+
+  return {
+    name: 'borde-assets',
+    config() {
+      if (!options.threads) return undefined;
+      return { server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } }, preview: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } } };
+    },
+    configResolved(config: ResolvedConfig) {
+      base = config.base.endsWith('/') ? config.base : `${config.base}/`;
+      files = engineAssetFiles(options);
+    },
+    resolveId(id) {
+      return id === VIRTUAL_MODULE_ID ? RESOLVED_VIRTUAL_ID : undefined;
+    },
+    load(id) {
+      if (id !== RESOLVED_VIRTUAL_ID) return undefined;
+      const assetBase = `${base}${dir}/`;
+      const urls = files.filter((file) => file.precache).map((file) => `${assetBase}${file.path}`);
+      return [
+        `export const assetBase = ${JSON.stringify(assetBase)};`,
+        `export const assetUrls = ${JSON.stringify(urls)};`,
+        `export const threads = ${JSON.stringify(Boolean(options.threads))};`,
+        'export default { assetBase, assetUrls, threads };',
+      ].join('\n');
+    },
+    configureServer(server) {
+      const map = bySubpath();
+      server.middlewares.use((req, res, next) => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        const file = path.startsWith(base) ? map.get(decodeURIComponent(path.slice(base.length))) : undefined;
+        if (!file) return next();
+        res.setHeader('Content-Type', contentType(file.path));
+        res.setHeader('Content-Length', String(file.size));
+        createReadStream(file.source).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const file of files) {
+        this.emitFile({ type: 'asset', fileName: `${dir}/${file.path}`, source: readFileSync(file.source) });
+      }
+    },
+  };
+}
+
+export interface PrecacheEntry {
+  url: string;
+  revision: string;
+}
+
+/**
+ * The engine files for a service worker's precache, e.g. vite-plugin-pwa:
+ * `workbox: { additionalManifestEntries: entries, globIgnores: ['borde-assets/**'], maximumFileSizeToCacheInBytes }`.
+ * `maximumFileSizeToCacheInBytes` is the largest listed file (LiteRT's wasm is ~9.5 MB, above workbox's 2 MiB default).
+ */
+export function precacheEntries(options: BordeAssetsOptions & { base?: string } = {}): {
+  entries: PrecacheEntry[];
+  maximumFileSizeToCacheInBytes: number;
+  bytes: number;
+} {
+  const dir = trimSlashes(options.dir ?? DEFAULT_DIR);
+  const base = options.base ?? '';
+  const listed = engineAssetFiles(options).filter((file) => file.precache);
+  return {
+    entries: listed.map((file) => ({ url: `${base}${dir}/${file.path}`, revision: fileRevision(file.source) })),
+    maximumFileSizeToCacheInBytes: Math.max(2 * 1024 * 1024, ...listed.map((file) => file.size)),
+    bytes: listed.reduce((sum, file) => sum + file.size, 0),
+  };
+}
+
+function contentType(path: string): string {
+  if (path.endsWith('.wasm')) return 'application/wasm';
+  if (path.endsWith('.js')) return 'text/javascript; charset=utf-8';
+  return 'application/octet-stream';
+}
+
+function trimSlashes(text: string): string {
+  return text.replace(/^\/+|\/+$/g, '');
+}
