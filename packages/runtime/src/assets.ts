@@ -8,7 +8,7 @@
  * ```
  * <base>/tfjs-backend-wasm/tfjs-backend-wasm*.wasm     tfjs engine, backend 'wasm'
  * <base>/tfjs-tflite/tflite_web_api_*                   interpreter engine, backend 'tfjs-tflite'
- * <base>/litert/litert_wasm_*_internal.{js,wasm}        interpreter engine, backends 'litert-wasm' / 'litert-webgpu'
+ * <base>/litert/litert_wasm_*_internal.{js,wasm}        interpreter engine, backend 'litert-wasm'
  * ```
  * In Node the files are read from the installed packages (the `assets` option is a folder with the same
  * layout and only changes where tfjs-backend-wasm's files are read from).

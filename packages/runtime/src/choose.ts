@@ -9,7 +9,7 @@ export type BackendChoice = BackendName | 'interpreter';
 export type BackendRequest = 'auto' | BackendChoice | readonly BackendChoice[];
 
 const TFJS_BACKENDS: readonly TfjsBackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-const INTERPRETER_BACKENDS: readonly InterpreterBackendName[] = ['tfjs-tflite', 'litert-wasm', 'litert-webgpu'];
+const INTERPRETER_BACKENDS: readonly InterpreterBackendName[] = ['tfjs-tflite', 'litert-wasm'];
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['interpreter', ...INTERPRETER_BACKENDS, ...TFJS_BACKENDS];
 
 /**
@@ -19,7 +19,6 @@ export const BACKEND_CHOICES: readonly BackendChoice[] = ['interpreter', ...INTE
 const INTERPRETER_CUSTOM_OPS: Record<InterpreterBackendName, ReadonlySet<string>> = {
   'tfjs-tflite': new Set(),
   'litert-wasm': new Set(['Convolution2DTransposeBias']),
-  'litert-webgpu': new Set(['Convolution2DTransposeBias']),
 };
 
 /** One engine/backend pair, where it ranks and why; `skip` says why it cannot be used here (not tried). */
@@ -60,7 +59,6 @@ function gpuSkip(probe: DeviceProbe, backend: 'webgpu' | 'webgl'): string | unde
 function deviceSkip(probe: DeviceProbe, backend: BackendName): string | undefined {
   switch (backend) {
     case 'tfjs-tflite': return probe.platform === 'node' ? 'tfjs-tflite runs only in browsers' : undefined;
-    case 'litert-webgpu': return probe.platform === 'node' ? 'LiteRT WebGPU is not available in Node' : gpuSkip(probe, 'webgpu');
     case 'webgpu': return gpuSkip(probe, 'webgpu');
     case 'webgl': return gpuSkip(probe, 'webgl');
     default: return undefined;

@@ -47,7 +47,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 function loadEngine(context: EngineLoadContext, c: RankedCandidate): Promise<LoadedEngine> {
   switch (c.backend) {
     case 'tfjs-tflite': return loadTfjsTfliteEngine(context);
-    case 'litert-wasm': case 'litert-webgpu': return loadLiteRtEngine(context, c.backend);
+    case 'litert-wasm': return loadLiteRtEngine(context);
     default: return loadTfjsEngine(context, c.backend);
   }
 }

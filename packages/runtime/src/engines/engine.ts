@@ -9,7 +9,9 @@ export type EngineName = 'interpreter' | 'tfjs';
 /** tfjs engine backends. */
 export type TfjsBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 /** Interpreter engine backends: which interpreter build, on which accelerator. */
-export type InterpreterBackendName = 'tfjs-tflite' | 'litert-wasm' | 'litert-webgpu';
+// LiteRT's WebGPU accelerator is not offered yet: reading its results back needs LiteRT's JSPI build
+// (the plain build fails with "Asyncify is not defined"), and LiteRT loads one build per page.
+export type InterpreterBackendName = 'tfjs-tflite' | 'litert-wasm';
 export type BackendName = TfjsBackendName | InterpreterBackendName;
 
 /** Typed arrays a model input or output can be held in. */

@@ -34,23 +34,22 @@ async function openInNode(bytes: Uint8Array): Promise<LiteRtCompiledModel> {
   return node.openLiteRtModel(bytes);
 }
 
-async function openInBrowser(context: EngineLoadContext, accelerator: 'wasm' | 'webgpu'): Promise<LiteRtCompiledModel> {
+async function openInBrowser(context: EngineLoadContext): Promise<LiteRtCompiledModel> {
   const liteRt = await liteRtInBrowser(context);
   const { openCompiledModel } = await import('../litert/compiled-model.js');
   return openCompiledModel(liteRt, context.bytes, {
-    accelerator,
+    accelerator: 'wasm',
     numThreads: context.probe.threads ? Math.max(1, Math.min(4, context.probe.cores - 1)) : 1,
   });
 }
 
 /**
  * The interpreter engine on LiteRT (@litertjs/core): the official interpreter with XNNPACK kernels, which
- * also runs MediaPipe's custom ops. Browser and Node; 'litert-webgpu' only in browsers with WebGPU.
+ * also runs MediaPipe's custom ops. Browser and Node.
  */
-export async function loadLiteRtEngine(context: EngineLoadContext, backend: 'litert-wasm' | 'litert-webgpu'): Promise<LoadedEngine> {
-  const accelerator = backend === 'litert-webgpu' ? 'webgpu' : 'wasm';
-  if (context.probe.platform === 'node' && accelerator === 'webgpu') throw new Error('LiteRT WebGPU is not available in Node');
-  const compiled = context.probe.platform === 'node' ? await openInNode(context.bytes) : await openInBrowser(context, accelerator);
+export async function loadLiteRtEngine(context: EngineLoadContext): Promise<LoadedEngine> {
+  const backend = 'litert-wasm';
+  const compiled = context.probe.platform === 'node' ? await openInNode(context.bytes) : await openInBrowser(context);
   const inputOrder = positionsByName(context.graph, 'inputs', compiled.inputs.map((d) => d.name));
   const outputOrder = positionsByName(context.graph, 'outputs', compiled.outputs.map((d) => d.name));
   const sg = context.graph.subgraphs[0]!;

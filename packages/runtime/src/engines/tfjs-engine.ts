@@ -1,5 +1,6 @@
 import { assetFolder, defaultAssetBase } from '../assets.js';
-import { createExecutor } from '../executor.js';
+import { BackendError } from '../errors.js';
+import { createExecutor, type Executor } from '../executor.js';
 import type { EngineLoadContext, LoadedEngine, TfjsBackendName } from './engine.js';
 
 /** Where tfjs-backend-wasm reads its .wasm files: the assets option, the default assets base, or (Node) the package. */
@@ -18,12 +19,21 @@ function wasmPaths(context: EngineLoadContext): string | undefined {
  */
 export async function loadTfjsEngine(context: EngineLoadContext, backend: TfjsBackendName): Promise<LoadedEngine> {
   const paths = wasmPaths(context);
-  const executor = await createExecutor(context.graph, {
-    backends: [backend],
-    ...(paths !== undefined ? { wasmPaths: paths } : {}),
-    ...(context.hasKernel ? { hasKernel: context.hasKernel } : {}),
-    ...(context.ops ? { ops: context.ops } : {}),
-  });
+  let executor: Executor;
+  try {
+    executor = await createExecutor(context.graph, {
+      backends: [backend],
+      ...(paths !== undefined ? { wasmPaths: paths } : {}),
+      ...(context.hasKernel ? { hasKernel: context.hasKernel } : {}),
+      ...(context.ops ? { ops: context.ops } : {}),
+    });
+  } catch (error) {
+    // The executor's own message suggests its `backends` option; loadModel reports just the reason.
+    if (error instanceof BackendError) {
+      throw new Error(error.attempts.filter((a) => !a.ok).map((a) => `${a.backend}: ${a.reason}`).join('; '), { cause: error });
+    }
+    throw error;
+  }
   return {
     engine: 'tfjs',
     backend,

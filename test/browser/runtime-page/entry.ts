@@ -1,0 +1,62 @@
+// Page side of test/browser/runtime.test.ts: @borde/runtime bundled by esbuild as an app would bundle it,
+// with a small API the test drives through page.evaluate. Values cross as plain number arrays.
+import { loadModel, type Model, type LoadModelOptions } from '@borde/runtime';
+
+const models = new Map<number, Model>();
+let nextId = 1;
+
+function describeError(error: unknown): { name: string; code?: string; message: string; attempts?: unknown; ops?: unknown } {
+  const e = error as { name?: string; code?: string; message?: string; attempts?: unknown; ops?: unknown };
+  return { name: e?.name ?? 'Error', code: e?.code, message: e?.message ?? String(error), attempts: e?.attempts, ops: e?.ops };
+}
+
+const api = {
+  async load(url: string, options: Pick<LoadModelOptions, 'backend' | 'measure'> = {}) {
+    const t0 = performance.now();
+    try {
+      const model = await loadModel(url, options);
+      const loadMs = performance.now() - t0;
+      const id = nextId++;
+      models.set(id, model);
+      return {
+        ok: true as const,
+        id,
+        loadMs,
+        engine: model.engine,
+        backend: model.backend,
+        plan: model.plan,
+        placement: model.placement,
+        inputs: model.inputs,
+        outputs: model.outputs,
+      };
+    } catch (error) {
+      return { ok: false as const, error: describeError(error) };
+    }
+  },
+
+  async run(id: number, inputs: number[][], repeat = 1) {
+    const model = models.get(id);
+    if (!model) throw new Error(`no model ${id}`);
+    const arrays = inputs.map((values) => Float32Array.from(values));
+    const times: number[] = [];
+    let outputs = await model.run(arrays);
+    for (let i = 0; i < repeat; i++) {
+      const t0 = performance.now();
+      outputs = await model.run(arrays);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return {
+      medianMs: times[Math.floor((times.length - 1) / 2)],
+      outputs: outputs.map((o) => ({ name: o.name, dtype: o.dtype, shape: o.shape, data: Array.from(o.data as Float32Array) })),
+    };
+  },
+
+  dispose(id: number) {
+    models.get(id)?.dispose();
+    models.delete(id);
+  },
+};
+
+(window as unknown as { bordeRuntime: typeof api }).bordeRuntime = api;
+document.title = 'ready';

@@ -1,0 +1,200 @@
+// loadModel in real Chromium: @borde/runtime bundled with esbuild (as an app bundles it), its wasm assets
+// served from the installed packages at the default `./assets/` next to the bundle, the network cut. Every
+// engine/backend the page offers runs MediaPipe's face detector and is judged against LiteRT in Node on the
+// same seeded inputs; the plan must say why auto chose what it chose (WebGL here is SwiftShader: below wasm).
+
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  compareTensors, launchBrowser, mediapipeModels, packageDir, runLiteRt, seededInputs,
+  type BrowserSession, type TensorValue,
+} from '../harness/index.js';
+
+type PageApi = {
+  load(url: string, options?: { backend?: unknown; measure?: unknown }): Promise<LoadResult>;
+  run(id: number, inputs: number[][], repeat?: number): Promise<{ medianMs: number; outputs: PageOutput[] }>;
+  dispose(id: number): void;
+};
+interface PageOutput { name: string; dtype: string; shape: number[]; data: number[] }
+interface PlanCandidate { engine: string; backend: string; ok: boolean; reason: string; ms?: number }
+type LoadResult =
+  | {
+    ok: true; id: number; loadMs: number; engine: string; backend: string;
+    plan: { decidedBy: string; chosen: { engine: string; backend: string; reason: string }; candidates: PlanCandidate[]; device: { webgl: { software: boolean; description: string }; webgpu: { available: boolean; software: boolean; description: string }; wasmSimd: boolean; threads: boolean } };
+    placement: { index: number; opcode: string; backend: string; reason: string }[];
+  }
+  | { ok: false; error: { name: string; code?: string; message: string; attempts?: { backend: string; ok: boolean; reason: string }[] } };
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const models = mediapipeModels();
+const faceShort = models.find((m) => m.file === 'face_detection_short_range.tflite')!;
+const selfie = models.find((m) => m.file === 'selfie_segmentation.tflite')!;
+
+let session: BrowserSession;
+let faceInputs: TensorValue[];
+let faceReference: TensorValue[];
+const figures: string[] = [];
+
+beforeAll(async () => {
+  const bundle = await build({
+    entryPoints: [join(here, 'runtime-page/entry.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    conditions: ['borde-source'],
+    write: false,
+    outfile: 'entry.js',
+    logLevel: 'silent',
+  });
+  // The engines' packages as the runtime resolves them (its own dependencies).
+  const runtimeDir = fileURLToPath(new URL('../../packages/runtime/', import.meta.url));
+  const fromRuntime = (name: string) => packageDir(name, join(runtimeDir, 'package.json'));
+  session = await launchBrowser({
+    webgpu: true,
+    routes: {
+      // The runtime's default assets base is ./assets/ next to its module, here the bundle in /app/.
+      '/app/assets/tfjs-backend-wasm/': join(fromRuntime('@tensorflow/tfjs-backend-wasm'), 'dist'),
+      '/app/assets/tfjs-tflite/': join(fromRuntime('@tensorflow/tfjs-tflite'), 'wasm'),
+      '/app/assets/litert/': join(fromRuntime('@litertjs/core'), 'wasm'),
+      '/models/face_detection/': packageDir('@mediapipe/face_detection', import.meta.url),
+      '/models/selfie_segmentation/': packageDir('@mediapipe/selfie_segmentation', import.meta.url),
+    },
+  });
+  session.server.put('/app/entry.js', bundle.outputFiles[0]!.contents);
+  session.server.put('/app/index.html', '<!doctype html><title>loading</title><script type="module" src="./entry.js"></script>');
+  await session.page.goto(session.url('/app/index.html'));
+  await session.page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
+
+  faceInputs = seededInputs([{ name: 'input', dtype: 'float32', shape: [1, 128, 128, 3] }], 1);
+  faceReference = await runLiteRt(faceShort.bytes(), faceInputs);
+}, 90_000);
+
+afterAll(async () => {
+  console.log(`loadModel in Chromium, face_detection_short_range vs LiteRT (Node):\n${figures.join('\n')}`);
+  if (session) {
+    // The page must never have reached for anything but the local server.
+    expect(session.outsideRequests).toEqual([]);
+    // Every asset was where the runtime looked for it (the default ./assets/ next to the bundle). The one
+    // known miss: tfjs-tflite preloads its glue next to the page when its module is first evaluated, before
+    // any wasm path can be set (a request to the app's own origin; the real load uses the assets folder).
+    expect(session.server.notFound.filter((p) => !/^\/app\/tflite_web_api_cc(_simd)?(_threaded)?\.js$/.test(p))).toEqual([]);
+    await session.close();
+  }
+});
+
+const load = (url: string, options?: { backend?: unknown; measure?: unknown }) =>
+  session.page.evaluate(([u, o]) => (window as unknown as { bordeRuntime: PageApi }).bordeRuntime.load(u, o), [url, options] as const);
+const run = (id: number, inputs: number[][], repeat: number) =>
+  session.page.evaluate(([i, x, r]) => (window as unknown as { bordeRuntime: PageApi }).bordeRuntime.run(i, x, r), [id, inputs, repeat] as const);
+const dispose = (id: number) =>
+  session.page.evaluate((i) => (window as unknown as { bordeRuntime: PageApi }).bordeRuntime.dispose(i), id);
+
+/** Loads face_detection_short_range with `backend`, runs the seeded input, compares with LiteRT. */
+async function checkFace(backend: string, rtol: number, repeat = 10): Promise<Extract<LoadResult, { ok: true }>> {
+  const loaded = await load('/models/face_detection/face_detection_short_range.tflite', { backend });
+  if (!loaded.ok) throw new Error(`${backend}: ${loaded.error.message}`);
+  try {
+    const { outputs, medianMs } = await run(loaded.id, faceInputs.map((i) => Array.from(i.data as Float32Array)), repeat);
+    let worst = 0;
+    for (const expected of faceReference) {
+      const ours = outputs.find((o) => o.name === expected.name);
+      expect(ours, `${backend}: output ${expected.name}`).toBeDefined();
+      const c = compareTensors({ dtype: 'float32', shape: ours!.shape, data: Float32Array.from(ours!.data) }, expected);
+      expect(c.maxRelError, `${backend} ${expected.name}: max abs ${c.maxAbsError} of range ${c.range}`).toBeLessThan(rtol);
+      worst = Math.max(worst, c.maxRelError);
+    }
+    figures.push(`  ${backend.padEnd(12)} -> ${loaded.engine}/${loaded.backend}: load ${loaded.loadMs.toFixed(0)} ms, median run ${medianMs.toFixed(1)} ms, max rel error ${worst.toExponential(2)}`);
+    return loaded;
+  } finally {
+    await dispose(loaded.id);
+  }
+}
+
+describe('loadModel in Chromium (face_detection_short_range)', () => {
+  it("auto picks the tfjs-tflite interpreter and says why; software WebGL ranks below wasm", async () => {
+    const loaded = await checkFace('auto', 1e-4);
+    expect(loaded.engine).toBe('interpreter');
+    expect(loaded.backend).toBe('tfjs-tflite');
+    const { plan } = loaded;
+    expect(plan.device.wasmSimd).toBe(true);
+    expect(plan.device.webgl.software).toBe(true);
+    expect(plan.device.webgl.description).toMatch(/SwiftShader/i);
+    expect(plan.chosen.reason).toMatch(/official TFLite interpreter.*runs every op/);
+    const order = plan.candidates.map((c) => `${c.engine}/${c.backend}`);
+    expect(order.slice(0, 3)).toEqual(['interpreter/tfjs-tflite', 'interpreter/litert-wasm', 'tfjs/wasm']);
+    expect(order.indexOf('tfjs/webgl')).toBeGreaterThan(order.indexOf('tfjs/wasm'));
+    expect(order.at(-1)).toBe('tfjs/cpu');
+    const webgl = plan.candidates.find((c) => c.backend === 'webgl')!;
+    expect(webgl.reason).toMatch(/software.*SwiftShader.*ranked below/i);
+    expect(loaded.placement.every((p) => p.backend === 'tfjs-tflite')).toBe(true);
+  });
+
+  it("'interpreter' gives tfjs-tflite; 'litert-wasm' gives LiteRT.js; both agree with LiteRT in Node", async () => {
+    expect((await checkFace('interpreter', 1e-4)).backend).toBe('tfjs-tflite');
+    expect((await checkFace('litert-wasm', 1e-4)).backend).toBe('litert-wasm');
+  });
+
+  it.each([['wasm', 1e-4, 10], ['cpu', 1e-4, 3], ['webgl', 1e-3, 3]] as const)('tfjs %s agrees with LiteRT in Node', async (backend, rtol, repeat) => {
+    const loaded = await checkFace(backend, rtol, repeat);
+    expect(loaded.engine).toBe('tfjs');
+    expect(loaded.backend).toBe(backend);
+    expect(loaded.placement.filter((p) => p.backend !== 'load').every((p) => p.backend === backend)).toBe(true);
+  });
+
+  it("'webgpu' (tfjs) is honoured or refused with every attempt listed, never switched", async () => {
+    const loaded = await load('/models/face_detection/face_detection_short_range.tflite', { backend: 'webgpu' });
+    if (loaded.ok) {
+      expect(loaded.backend).toBe('webgpu');
+      await dispose(loaded.id);
+      return;
+    }
+    // tfjs-backend-webgpu is not a dependency of the runtime: the refusal must say so, for webgpu only.
+    expect(loaded.error).toMatchObject({ name: 'BackendError', code: 'BACKEND' });
+    expect(loaded.error.attempts!.map((a) => a.backend)).toEqual(['tfjs/webgpu']);
+    expect(loaded.error.attempts![0]!.reason).toMatch(/webgpu/);
+    figures.push(`  webgpu       -> refused: ${loaded.error.attempts![0]!.reason}`);
+  });
+});
+
+describe('measure in Chromium', () => {
+  it('times the top candidates on the model, keeps the fastest, and remembers it in localStorage', async () => {
+    const url = '/models/face_detection/face_detection_short_range.tflite';
+    const first = await load(url, { measure: { top: 3, runs: 5, budgetMs: 1000 } });
+    if (!first.ok) throw new Error(first.error.message);
+    await dispose(first.id);
+    const timed = first.plan.candidates.filter((c) => c.ms !== undefined);
+    expect(timed.map((c) => c.backend)).toEqual(['tfjs-tflite', 'litert-wasm', 'wasm']);
+    expect(first.backend).toBe(timed.reduce((x, y) => (y.ms! < x.ms! ? y : x)).backend);
+    figures.push(`  measure: ${timed.map((c) => `${c.backend} ${c.ms!.toFixed(1)} ms`).join(', ')} -> ${first.backend}`);
+    const stored = await session.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('borde:plan:')).length);
+    expect(stored).toBe(1);
+    const second = await load(url, { measure: true });
+    if (!second.ok) throw new Error(second.error.message);
+    await dispose(second.id);
+    expect(second.plan.decidedBy).toBe('remembered');
+    expect(second.backend).toBe(first.backend);
+  });
+});
+
+describe('custom ops in Chromium (selfie_segmentation)', () => {
+  it('auto goes to LiteRT.js because tfjs-tflite refuses Convolution2DTransposeBias, and agrees with LiteRT in Node', async () => {
+    const loaded = await load('/models/selfie_segmentation/selfie_segmentation.tflite');
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    try {
+      expect(`${loaded.engine}/${loaded.backend}`).toBe('interpreter/litert-wasm');
+      expect(loaded.plan.chosen.reason).toMatch(/Convolution2DTransposeBias.*tfjs-tflite refuses/);
+      expect(loaded.plan.candidates.find((c) => c.backend === 'tfjs-tflite')).toMatchObject({ ok: false, reason: expect.stringContaining('Convolution2DTransposeBias') });
+      const inputs = seededInputs([{ name: 'input', dtype: 'float32', shape: [1, 256, 256, 3], range: [0, 1] }], 2);
+      const { outputs, medianMs } = await run(loaded.id, inputs.map((i) => Array.from(i.data as Float32Array)), 2);
+      const [expected] = await runLiteRt(selfie.bytes(), inputs);
+      const c = compareTensors({ dtype: 'float32', shape: outputs[0]!.shape, data: Float32Array.from(outputs[0]!.data) }, expected!);
+      expect(c.maxRelError).toBeLessThan(1e-4);
+      figures.push(`  selfie_segmentation auto -> litert-wasm: load ${loaded.loadMs.toFixed(0)} ms, median run ${medianMs.toFixed(1)} ms, max rel error ${c.maxRelError.toExponential(2)}`);
+    } finally {
+      await dispose(loaded.id);
+    }
+  });
+});
