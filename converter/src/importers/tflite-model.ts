@@ -1,6 +1,5 @@
-import { decodeFloat16, dtypeBits, elementCount, readModel, type Graph, type Subgraph, type Tensor } from '@borde/tflite';
+import { decodeFloat16, densifyBytes, dtypeBits, elementCount, readModel, type Graph, type Subgraph, type Tensor } from '@borde/tflite';
 import { InvalidSourceError } from '../errors.js';
-import { densifyBytes } from './tflite-densify.js';
 
 export interface TfliteImportResult {
   /** The model as a float32 Graph: float16/int8 weights dequantized, sparse weights densified. */

@@ -10,3 +10,4 @@ export * from './summarize.js';
 export { writeModel } from './write/write-model.js';
 export * from './read/read-model.js';
 export * from './validate-graph.js';
+export { densifyBytes } from './sparsity.js';

@@ -1,5 +1,5 @@
-import { elementCount } from '@borde/tflite';
-import { InvalidSourceError } from '../errors.js';
+import { InvalidModelError } from './errors.js';
+import { elementCount } from './graph.js';
 
 /**
  * The TFLite sparse tensor format (schema `SparsityParameters`, generated object-API field names). Levels
@@ -22,12 +22,13 @@ interface Sparsity {
  * Expands the `stored` elements of a sparse constant into a dense row-major array of `shape`, as TFLite's
  * FormatConverter does: DENSE levels enumerate 0..denseSize-1, a SPARSE_CSR level reads the indices of the
  * segment its parent position selects. Elements are copied as `elementBytes`-wide units, so float16, float32
- * and int8 data expand alike. `where` names the tensor in errors.
+ * and int8 data expand alike. `where` names the tensor in errors. Shared by the converter (which densifies
+ * sparse constants at import) and the runtime (which runs DENSIFY once at load).
  */
 export function densifyBytes(stored: Uint8Array, elementBytes: number, shape: readonly number[], sparsityValue: unknown, where: string): Uint8Array {
   const sp = sparsityValue as Partial<Sparsity> | null | undefined;
   const fail = (why: string): never => {
-    throw new InvalidSourceError(`Sparse constant ${where}: ${why}; the model is corrupt or uses a sparse layout TFLite does not define.`);
+    throw new InvalidModelError('structure', where, `sparse constant: ${why}; the model is corrupt or uses a sparse layout TFLite does not define`);
   };
   if (!sp?.traversalOrder || !sp.dimMetadata) return fail('no sparsity parameters');
   const order = Array.from(sp.traversalOrder);
