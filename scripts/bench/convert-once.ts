@@ -1,10 +1,12 @@
 // One conversion of the Fashion-MNIST CNN to int8, run in its own process so its peak memory (max RSS) is
 // its own. Prints one JSON line: { method, ms, maxRssMb, sizeRatio, agreement }.
 import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
 import { convert } from '@borde/converter';
 import { loadFashionMnist } from '@borde/models';
 import type { CalibrationMethod } from '../../converter/src/quantize/calibrate.js';
 
+tf.enableProdMode(); // no tfjs-node banner in the table
 const method = (process.argv[2] ?? 'minmax') as CalibrationMethod;
 const samples = Number(process.argv[3] ?? 200);
 const model = fileURLToPath(new URL('../../models/fashion-mnist/tfjs/model.json', import.meta.url));
