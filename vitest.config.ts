@@ -16,6 +16,7 @@ export default defineConfig({
       { extends: true, test: { name: 'runtime', include: ['packages/runtime/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'converter', include: ['converter/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'] } },
+      { extends: true, test: { name: 'examples', include: ['examples/*/test/**/*.test.ts'] } },
       // Real Chromium (Debian's /usr/bin/chromium) driven by playwright-core.
       {
         extends: true,
