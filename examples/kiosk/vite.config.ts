@@ -23,6 +23,7 @@ export default defineConfig({
     bordeAssets(assets),
     VitePWA({
       registerType: 'autoUpdate',
+      includeManifestIcons: false, // the icons are in globPatterns already (no duplicate entries)
       injectRegister: false, // registered in src/main.ts (virtual:pwa-register), which also shows its state
       manifest: {
         name: 'Borde kiosk: faces, on this device',

@@ -45,7 +45,9 @@ async function buildIfStale(): Promise<void> {
   const sources = ['src', 'scripts', 'calibration', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(APP, p));
   if (existsSync(built) && existsSync(join(DIST, MODEL_PATH)) && statSync(built).mtimeMs >= newest([...sources, RUNTIME_SRC])) return;
   // Asynchronous, so the test worker keeps answering vitest while the CLI and Vite work.
-  const child = spawn('pnpm', ['--filter', '@borde/example-kiosk', 'build'], { cwd: APP, stdio: ['ignore', 'inherit', 'inherit'] });
+  // NODE_ENV: vitest sets 'test', which would make Vite build a development bundle (no service worker).
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const child = spawn('pnpm', ['--filter', '@borde/example-kiosk', 'build'], { cwd: APP, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const code = await new Promise<number | null>((done, fail) => child.once('error', fail).once('exit', done));
   if (code !== 0) throw new Error(`building examples/kiosk failed (exit ${code}); run: pnpm --filter @borde/example-kiosk build`);
 }
