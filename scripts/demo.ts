@@ -47,7 +47,7 @@ const models = [
 const rows = [];
 for (const model of models) {
   const base = model.source.replace(/model\.json$/, '').replace(`${root}models/`, '').replace(/\/tfjs\/$/, '');
-  const float32 = cli(['convert', model.source, '-o', join(work, `${base}-float32.tflite`)]);
+  const float32 = cli(['convert', model.source, '-o', join(work, `${base}-float32.tflite`), ...model.evaluation]);
   const int8Path = join(work, `${base}-int8.tflite`);
   const int8 = cli(['convert', model.source, '-o', int8Path, '--quantize', 'int8', ...model.calibration, ...model.evaluation]);
   const run = await runWithRuntime(new Uint8Array(readFileSync(int8Path)), model.test);

@@ -7,7 +7,7 @@ import { toFloat16Weights } from './passes/float16-weights.js';
 import { liteRtRunner } from './verify/interpreter.js';
 import { verifyOutputs, type VerifyReport } from './verify/verify.js';
 import type { TensorValue } from './verify/tensor-value.js';
-import { quantize, type QuantizeOptions, type QuantizationReport } from './quantize/quantize.js';
+import { quantize, resolveData, type QuantizeOptions, type QuantizationReport } from './quantize/quantize.js';
 
 /** float32 (default), float16 weights, dynamic-range int8 weights, or full-integer int8. */
 export type QuantizeMode = 'none' | 'float16' | 'dynamic' | 'int8';
@@ -83,20 +83,24 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
     progress({ step: 'optimize', message: 'folding batch norms, fusing activations, folding constants' });
     const floatGraph = optimize(source.graph);
     const floatBytes = writeModel(floatGraph);
+    const data = await resolveData(floatGraph, options);
+    // Verification runs on real samples when the user gave any (seeded noise can saturate a classifier's
+    // softmax and hide differences), else on seeded inputs.
+    const verifyData = (data.evalData?.samples ?? data.calibration)?.slice(0, options.verifySamples ?? 8);
 
     let verify: VerifyReport | undefined;
     if (options.verify !== false) {
       progress({ step: 'verify', message: 'running the float model in the official TFLite interpreter against the source' });
       const precision = mode === 'float16' ? 'float16' : 'float32';
       const candidateGraph = mode === 'float16' ? toFloat16Weights(floatGraph) : floatGraph;
-      verify = await verifyAgainstSource(source, candidateGraph, precision, options.verifySamples ?? 4);
+      verify = await verifyAgainstSource(source, candidateGraph, precision, options.verifySamples ?? 4, verifyData);
     }
 
     let graph = floatGraph;
     let quantization: QuantizationReport | undefined;
     if (mode === 'float16') graph = toFloat16Weights(floatGraph);
     if (mode === 'dynamic' || mode === 'int8') {
-      const result = await quantize(floatGraph, floatBytes, mode, options, progress);
+      const result = await quantize(floatGraph, floatBytes, mode, options, data, progress);
       graph = result.graph;
       quantization = result.report;
     }
@@ -132,10 +136,12 @@ async function verifyAgainstSource(
   graph: Graph,
   precision: 'float32' | 'float16',
   samples: number,
+  data: TensorValue[][] | undefined,
 ): Promise<VerifyReport> {
   const report = await verifyOutputs(graph, liteRtRunner(writeModel(graph)), source.reference!, {
     tolerance: VERIFY_TOLERANCE[precision],
     samples,
+    ...(data ? { data } : {}),
   });
   if (!report.passed) {
     const worst = report.outputs.map((o) => `${o.name}: max abs ${o.maxAbsError.toExponential(3)}, rel ${o.maxRelError.toExponential(3)}`).join('; ');

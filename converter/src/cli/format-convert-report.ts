@@ -16,7 +16,7 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
   const v = report.verify;
   if (v) {
     lines.push(`  verified    ${v.passed ? 'PASS' : 'FAIL'}: float model in ${v.interpreter} vs ${v.reference}, ` +
-      `${v.samples} seeded samples, tolerance ${v.tolerance} of output range`);
+      `${v.samples} ${v.inputs === 'data' ? 'data' : 'seeded'} samples, tolerance ${v.tolerance} of output range`);
     for (const o of v.outputs) {
       lines.push(`    ${o.name}: max abs error ${o.maxAbsError.toExponential(2)}, relative ${o.maxRelError.toExponential(2)}`);
     }

@@ -57,11 +57,10 @@ export async function quantize(
   floatBytes: Uint8Array,
   mode: 'int8' | 'dynamic',
   options: QuantizeOptions,
+  data: ResolvedData,
   progress: (event: ProgressEvent) => void,
 ): Promise<{ graph: Graph; report: QuantizationReport }> {
-  const inputs = modelInputs(floatGraph);
-  const calibration = await resolve(options.calibration, inputs);
-  const evalData = await resolve(options.evalData, inputs);
+  const { calibration, evalData } = data;
   const evalSamples = evalData?.samples ?? calibration;
   const labels = evalData?.labels;
   const on = evalData ? 'eval' : 'calibration';
@@ -114,6 +113,18 @@ export function modelInputs(graph: Graph): ModelInput[] {
   });
 }
 
-async function resolve<T>(source: DataSource<T> | undefined, inputs: ModelInput[]): Promise<T | undefined> {
-  return typeof source === 'function' ? (source as (inputs: ModelInput[]) => Promise<T>)(inputs) : source;
+/** Calibration and evaluation data, loaded for the model's inputs. */
+export interface ResolvedData {
+  calibration?: TensorValue[][];
+  evalData?: { samples: TensorValue[][]; labels?: number[] };
+}
+
+/** Loads the data options once the float graph's inputs are known. */
+export async function resolveData(graph: Graph, options: QuantizeOptions): Promise<ResolvedData> {
+  const inputs = modelInputs(graph);
+  const resolve = async <T>(source: DataSource<T> | undefined): Promise<T | undefined> =>
+    typeof source === 'function' ? (source as (inputs: ModelInput[]) => Promise<T>)(inputs) : source;
+  const calibration = await resolve(options.calibration);
+  const evalData = await resolve(options.evalData);
+  return { ...(calibration ? { calibration } : {}), ...(evalData ? { evalData } : {}) };
 }

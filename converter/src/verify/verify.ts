@@ -29,6 +29,8 @@ export interface OutputError {
 export interface VerifyReport {
   interpreter: string;
   reference: string;
+  /** 'data': the user's calibration or evaluation samples; 'seeded': seeded random inputs. */
+  inputs: 'data' | 'seeded';
   samples: number;
   seed: number;
   tolerance: number;
@@ -86,6 +88,7 @@ export async function verifyOutputs(
   return {
     interpreter: candidate.name,
     reference: reference.name,
+    inputs: options.data ? 'data' : 'seeded',
     samples: samples.length,
     seed,
     tolerance: options.tolerance,
