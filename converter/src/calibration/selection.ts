@@ -1,4 +1,5 @@
 import { ConverterError } from '../errors.js';
+import { createRng } from '../verify/seeded-inputs.js';
 
 export const DEFAULT_CALIBRATION_LIMIT = 500;
 
@@ -18,23 +19,11 @@ export function selectIndices(count: number, limit: number, shuffleSeed?: number
   const indices = Array.from({ length: count }, (_, i) => i);
   if (shuffleSeed !== undefined) {
     if (!Number.isFinite(shuffleSeed)) throw new ConverterError('INVALID_OPTIONS', `--shuffle-seed ${shuffleSeed} must be a number`);
-    const random = mulberry32(shuffleSeed);
+    const random = createRng(shuffleSeed);
     for (let i = count - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [indices[i], indices[j]] = [indices[j]!, indices[i]!];
     }
   }
   return indices.length > limit ? indices.slice(0, limit) : indices;
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same order on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = Math.trunc(seed) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resampleRegion, writePng, type RgbaImage } from './image.js';
+import { createRng } from '@borde/converter/verify';
 
 export interface AugmentedImage {
   name: string;
@@ -13,20 +14,8 @@ export interface AugmentedImage {
   recipe: string;
 }
 
-/** mulberry32: small, seeded, good enough for picking crops. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function augment(source: RgbaImage, count: number, seed: number, size = 128): AugmentedImage[] {
-  const random = seededRandom(seed);
+  const random = createRng(seed);
   const between = (lo: number, hi: number) => lo + (hi - lo) * random();
   const shortest = Math.min(source.width, source.height);
   const out: AugmentedImage[] = [];
