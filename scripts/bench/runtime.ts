@@ -93,7 +93,12 @@ interface Ratio {
   medianMs: [number, number];
   target?: number;
   met?: boolean;
+  /** Set instead of `met` when identical code differed by more than NOISE_LIMIT in the same measurement. */
+  inconclusive?: string;
 }
+
+/** A ratio is judged only when the noise gauge of its platform's measurement is within this of 1. */
+const NOISE_LIMIT = 0.05;
 
 /** One interleaved measurement: which runners (label + job), and what came of it. */
 interface PairedSet {
@@ -167,11 +172,23 @@ function ratios(sets: readonly PairedSet[]): Ratio[] {
       for (const backend of ['tfjs-tflite', 'litert-wasm']) push('int8-vs-float32', `int8 ${backend}`, `float32 ${backend}`, 0.7);
     }
   }
+  // Judge a target only where identical code agreed within NOISE_LIMIT: per measurement where it has a gauge,
+  // otherwise (int8 sets) the platform's worst gauge.
+  const gauges = out.filter((r) => r.kind === 'noise-gauge');
+  for (const r of out) {
+    if (r.target === undefined) continue;
+    const own = gauges.filter((g) => g.platform === r.platform && (r.kind === 'int8-vs-float32' || g.subject === r.subject));
+    const worst = own.reduce((w, g) => Math.max(w, Math.abs(g.value - 1)), 0);
+    if (worst > NOISE_LIMIT) {
+      delete r.met;
+      r.inconclusive = `identical code differed by ${(100 * worst).toFixed(0)}% in ${r.kind === 'int8-vs-float32' ? 'this platform\'s measurements' : 'this measurement'}`;
+    }
+  }
   return out;
 }
 
 function printRatios(list: readonly Ratio[], sets: readonly PairedSet[]): void {
-  const verdict = (r: Ratio) => (r.target === undefined ? '' : `  target ${r.kind === 'int8-vs-float32' ? '<' : '<='} ${r.target}: ${r.met ? 'met' : 'NOT MET'}`);
+  const verdict = (r: Ratio) => (r.target === undefined ? '' : `  target ${r.kind === 'int8-vs-float32' ? '<' : '<='} ${r.target}: ${r.inconclusive ? `inconclusive (${r.inconclusive})` : r.met ? 'met' : 'NOT MET'}`);
   const ms = (r: Ratio) => `${fmt(r.medianMs[0])} / ${fmt(r.medianMs[1])} ms`;
   console.log('\nRatios: the runners of each line loaded together in one page/process and sampled in turn (A B, B A, ...);' +
     '\nthe ratio is the median of the per-round ratios (medians in parentheses for scale):');
@@ -195,8 +212,10 @@ function printRatios(list: readonly Ratio[], sets: readonly PairedSet[]): void {
     console.log(`  (${set.purpose} ${set.subject} ${set.platform}: measurement failed: ${set.result && !set.result.ok ? set.result.error : 'not run'})`);
   }
   const missed = list.filter((r) => r.met === false);
+  const unjudged = list.filter((r) => r.inconclusive).length;
+  if (unjudged) console.log(`${unjudged} target(s) not judged: the machine was too noisy for them (noise gauge beyond ${NOISE_LIMIT}).`);
   console.log(missed.length === 0
-    ? 'Every target met.'
+    ? `Every judged target met.`
     : `${missed.length} target(s) NOT MET: ${missed.map((r) => `${r.kind} ${r.subject} ${r.platform}${r.kind === 'int8-vs-float32' ? ` ${r.numerator.replace('int8 ', '')}` : ''} (${r.value.toFixed(2)})`).join('; ')}`);
 }
 

@@ -5,12 +5,12 @@
 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   compareTensors, launchBrowser, mediapipeModels, packageDir, runLiteRt, seededInputs,
   type BrowserSession, type TensorValue,
 } from '../harness/index.js';
+import { bundleForBrowser, runtimeAssetRoutes } from '../harness/runtime-bundle.js';
 
 type PageApi = {
   load(url: string, options?: { backend?: unknown; measure?: unknown }): Promise<LoadResult>;
@@ -38,32 +38,17 @@ let faceReference: TensorValue[];
 const figures: string[] = [];
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [join(here, 'runtime-page/entry.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['borde-source'],
-    write: false,
-    outfile: 'entry.js',
-    logLevel: 'silent',
-  });
-  // The engines' packages as the runtime resolves them (its own dependencies).
-  const runtimeDir = fileURLToPath(new URL('../../packages/runtime/', import.meta.url));
-  const fromRuntime = (name: string) => packageDir(name, join(runtimeDir, 'package.json'));
+  const bundle = await bundleForBrowser(join(here, 'runtime-page/entry.ts'));
   session = await launchBrowser({
     webgpu: true,
     routes: {
       // The runtime's default assets base is ./assets/ next to its module, here the bundle in /app/.
-      '/app/assets/tfjs-backend-wasm/': join(fromRuntime('@tensorflow/tfjs-backend-wasm'), 'dist'),
-      '/app/assets/tfjs-tflite/': join(fromRuntime('@tensorflow/tfjs-tflite'), 'wasm'),
-      '/app/assets/litert/': join(fromRuntime('@litertjs/core'), 'wasm'),
+      ...runtimeAssetRoutes('/app/assets/'),
       '/models/face_detection/': packageDir('@mediapipe/face_detection', import.meta.url),
       '/models/selfie_segmentation/': packageDir('@mediapipe/selfie_segmentation', import.meta.url),
     },
   });
-  session.server.put('/app/entry.js', bundle.outputFiles[0]!.contents);
+  session.server.put('/app/entry.js', bundle);
   session.server.put('/app/index.html', '<!doctype html><title>loading</title><script type="module" src="./entry.js"></script>');
   await session.page.goto(session.url('/app/index.html'));
   await session.page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });

@@ -210,12 +210,24 @@ export class LoadedModel implements Model {
     const n = elementCount(t.shape);
     if (data.length !== n) throw new InputError(label, `${n} elements (shape [${t.shape.join(', ')}])`, `${data.length} elements`);
     if (data instanceof Float32Array && (this.checkNaN || asReal)) {
-      const bad = data.findIndex((v) => Number.isNaN(v));
+      const bad = firstNaN(data as Float32Array);
       if (bad >= 0) throw new InputError(label, 'finite numbers (this is an int8 model: NaN has no quantized value)', `NaN at element ${bad}`);
     }
     if (asReal) return quantize(data as Float32Array, t, ctor);
     return data as TensorArray;
   }
+}
+
+/**
+ * Index of the first NaN, or -1. A plain loop: this runs on every input of every run of an int8 model, and
+ * `findIndex` with a callback cost ~0.45 ms on a 128x128x3 input (pnpm bench:runtime), a loop ~0.05 ms.
+ */
+function firstNaN(data: Float32Array): number {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v !== v) return i;
+  }
+  return -1;
 }
 
 /** Real values onto a quantized input's integer grid (per-tensor scale; round half away from zero as TFLite). */

@@ -335,6 +335,12 @@ describe('inputs', () => {
     const x = new Float32Array(16).fill(0.25);
     x[5] = Number.NaN;
     await expect(int8.run(x)).rejects.toMatchObject({ name: 'InputError', input: 'x', got: 'NaN at element 5' });
+    // The first NaN is named, wherever it is (the check is a plain loop over the whole input).
+    x[5] = 0.25;
+    x[15] = Number.NaN;
+    await expect(int8.run(x)).rejects.toMatchObject({ name: 'InputError', got: 'NaN at element 15' });
+    x[0] = Number.NaN;
+    await expect(int8.run(x)).rejects.toMatchObject({ name: 'InputError', got: 'NaN at element 0' });
     const nan = Float32Array.from([Number.NaN, 0, 0, 0, 0, 0]);
     const [out] = await model.run([nan, new Float32Array(6)]);
     expect(Number.isNaN(out!.data[0])).toBe(true);
