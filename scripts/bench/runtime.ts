@@ -93,11 +93,11 @@ interface Ratio {
   medianMs: [number, number];
   target?: number;
   met?: boolean;
-  /** Set instead of `met` when identical code differed by more than NOISE_LIMIT in the same measurement. */
+  /** Set instead of `met` when identical code differed by more than NOISE_LIMIT and by more than the ratio's distance to its target. */
   inconclusive?: string;
 }
 
-/** A ratio is judged only when the noise gauge of its platform's measurement is within this of 1. */
+/** Beyond this deviation of the noise gauge from 1, a ratio within that deviation of its target is not judged. */
 const NOISE_LIMIT = 0.05;
 
 /** One interleaved measurement: which runners (label + job), and what came of it. */
@@ -179,7 +179,9 @@ function ratios(sets: readonly PairedSet[]): Ratio[] {
     if (r.target === undefined) continue;
     const own = gauges.filter((g) => g.platform === r.platform && (r.kind === 'int8-vs-float32' || g.subject === r.subject));
     const worst = own.reduce((w, g) => Math.max(w, Math.abs(g.value - 1)), 0);
-    if (worst > NOISE_LIMIT) {
+    // Only a verdict the noise could flip is withheld: a ratio further from its target than the gauge's
+    // deviation stands.
+    if (worst > NOISE_LIMIT && Math.abs(r.value / r.target - 1) <= worst) {
       delete r.met;
       r.inconclusive = `identical code differed by ${(100 * worst).toFixed(0)}% in ${r.kind === 'int8-vs-float32' ? 'this platform\'s measurements' : 'this measurement'}`;
     }
