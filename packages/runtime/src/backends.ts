@@ -32,7 +32,9 @@ async function nodeWasmFolder(): Promise<string> {
 
 /** Registers backends that ship as optional packages; returns a reason when that is impossible. */
 async function register(name: string, setup: BackendSetup): Promise<string | undefined> {
-  if (tf.findBackendFactory(name)) return undefined;
+  // wasm is prepared even when the app registered it itself: its .wasm paths must still be set before
+  // the backend first initializes, or the `assets` option would be ignored and the files 404.
+  if (name !== 'wasm' && tf.findBackendFactory(name)) return undefined;
   try {
     if (name === 'wasm') {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
