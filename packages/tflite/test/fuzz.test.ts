@@ -5,23 +5,12 @@ import * as flatbuffers from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { Model } from '../src/generated/tflite/model.js';
 import { InvalidModelError, readModel } from '../src/index.js';
-import { loadRealModel, REAL_MODEL_NAMES, type RealModelName } from './fixtures.js';
+import { loadRealModel, REAL_MODEL_NAMES, type RealModelName, mulberry32 } from './fixtures.js';
 
 const CASES = 5000;
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const CASE_LIMIT_MS = 1000;
 
-/** Small seeded PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Target {
   name: RealModelName;

@@ -19,7 +19,7 @@ import { TensorMapT } from '../src/generated/tflite/tensor-map.js';
 import { TensorType } from '../src/generated/tflite/tensor-type.js';
 import { WhileOptionsT } from '../src/generated/tflite/while-options.js';
 import { InvalidModelError, readModel, type InvalidModelReason } from '../src/index.js';
-import { loadRealModel } from './fixtures.js';
+import { loadRealModel, mulberry32 } from './fixtures.js';
 
 /** Reads `bytes`, expecting InvalidModelError with `reason`; returns it for further checks. */
 function expectInvalid(bytes: Uint8Array, reason: InvalidModelReason, path?: string | RegExp): InvalidModelError {
@@ -417,15 +417,3 @@ describe('readModel rejects hostile input', () => {
     expect(() => readModel('model.tflite' as unknown as Uint8Array)).toThrow(TypeError);
   });
 });
-
-/** Small seeded PRNG (mulberry32) so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
