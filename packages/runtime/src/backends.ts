@@ -20,6 +20,11 @@ function isNode(): boolean {
   return typeof p?.versions?.node === 'string';
 }
 
+/** tfjs-backend-webgpu registers itself only when navigator.gpu exists. */
+function hasNavigatorGpu(): boolean {
+  return Boolean((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu);
+}
+
 /** The folder of tfjs-backend-wasm's .wasm files, resolved through Node's module resolution. */
 async function nodeWasmFolder(): Promise<string> {
   const nodeModule = 'node:module'; // kept out of bundlers' static analysis; only reached in Node
@@ -42,6 +47,11 @@ async function register(name: string, setup: BackendSetup): Promise<string | und
       if (paths !== undefined && !tf.engine().registry['wasm']) wasm.setWasmPaths(paths);
     } else if (name === 'webgl') {
       await import('@tensorflow/tfjs-backend-webgl');
+    } else if (name === 'webgpu') {
+      // Only reached when webgpu is asked for or ranked usable, never in Node (no navigator.gpu there):
+      // its ~320 kB of WGSL programs are evaluated only then, and apps that split chunks load them only then.
+      if (!hasNavigatorGpu()) return 'not registered: navigator.gpu is absent (Node has no WebGPU; in a browser, WebGPU is not enabled)';
+      await import('@tensorflow/tfjs-backend-webgpu');
     }
   } catch (cause) {
     return `could not load its package: ${cause instanceof Error ? cause.message : String(cause)}`;

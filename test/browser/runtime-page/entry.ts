@@ -1,6 +1,13 @@
-// Page side of test/browser/runtime.test.ts: @borde/runtime bundled by esbuild as an app would bundle it,
-// with a small API the test drives through page.evaluate. Values cross as plain number arrays.
+// Page side of test/browser/runtime.test.ts and runtime-models.test.ts: @borde/runtime bundled by esbuild
+// as an app would bundle it, with a small API the tests drive through page.evaluate. Values cross as plain
+// number arrays.
 import { loadModel, type Model, type LoadModelOptions } from '@borde/runtime';
+// The runtime's own kernel check (same module instance as the bundled runtime's), to hold kernels back.
+import { registeredKernel } from '../../../packages/runtime/src/backends.js';
+
+/** Kernels to pretend `backend` lacks (a function cannot cross page.evaluate, this description can). */
+interface HoldBack { backend: string; kernels: string[] }
+type PageLoadOptions = Pick<LoadModelOptions, 'backend' | 'measure'> & { holdBack?: HoldBack };
 
 const models = new Map<number, Model>();
 let nextId = 1;
@@ -11,10 +18,12 @@ function describeError(error: unknown): { name: string; code?: string; message: 
 }
 
 const api = {
-  async load(url: string, options: Pick<LoadModelOptions, 'backend' | 'measure'> = {}) {
+  async load(url: string, { holdBack, ...options }: PageLoadOptions = {}) {
     const t0 = performance.now();
     try {
-      const model = await loadModel(url, options);
+      const model = await loadModel(url, holdBack
+        ? { ...options, hasKernel: (b, k) => !(b === holdBack.backend && holdBack.kernels.includes(k)) && registeredKernel(b, k) }
+        : options);
       const loadMs = performance.now() - t0;
       const id = nextId++;
       models.set(id, model);
@@ -50,6 +59,24 @@ const api = {
       medianMs: times[Math.floor((times.length - 1) / 2)],
       outputs: outputs.map((o) => ({ name: o.name, dtype: o.dtype, shape: o.shape, data: Array.from(o.data as Float32Array) })),
     };
+  },
+
+  /** One run per sample (each a list of inputs), after one warm-up run; median time of those runs. */
+  async runSamples(id: number, samples: number[][][]) {
+    const model = models.get(id);
+    if (!model) throw new Error(`no model ${id}`);
+    const inputs = samples.map((sample) => sample.map((values) => Float32Array.from(values)));
+    await model.run(inputs[0]!);
+    const times: number[] = [];
+    const outputs: { name: string; shape: number[]; data: number[] }[][] = [];
+    for (const sample of inputs) {
+      const t0 = performance.now();
+      const got = await model.run(sample);
+      times.push(performance.now() - t0);
+      outputs.push(got.map((o) => ({ name: o.name, shape: o.shape, data: Array.from(o.data as Float32Array) })));
+    }
+    times.sort((a, b) => a - b);
+    return { medianMs: times[Math.floor((times.length - 1) / 2)]!, outputs };
   },
 
   dispose(id: number) {
