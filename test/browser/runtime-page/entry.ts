@@ -87,3 +87,6 @@ const api = {
 
 (window as unknown as { bordeRuntime: typeof api }).bordeRuntime = api;
 document.title = 'ready';
+
+/** What the page offers the tests (types only; the tests drive it through page.evaluate). */
+export type RuntimePageApi = typeof api;
