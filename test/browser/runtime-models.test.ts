@@ -163,6 +163,7 @@ describe('loadModel in Chromium on the shipped models', () => {
         expect(plan.candidates.find((x) => x.backend === gpu)!.reason).toMatch(/software.*ranked below/i);
       }
       figures.push(`  ${c.name.padEnd(22)} auto -> ${plan.chosen.engine}/${plan.chosen.backend}: ${plan.chosen.reason}`);
+      if (c === cases[0]) figures.push(`  device: webgpu "${plan.device.webgpu.description}", webgl "${plan.device.webgl.description}"`);
     }
   }, 30_000);
 });
