@@ -97,6 +97,14 @@ function isInputValue(value: unknown): value is ModelInputValue {
 }
 
 /** A loaded model: checks inputs once for every engine, runs one call at a time, converts outputs. */
+interface InputCheck {
+  label: string;
+  want: ReturnType<typeof arrayTypeFor>;
+  ctor: (typeof ARRAY_TYPES)[number][1] | undefined;
+  quantized: boolean;
+  elements: number;
+}
+
 export class LoadedModel implements Model {
   readonly inputs: readonly ModelTensorInfo[];
   readonly outputs: readonly ModelTensorInfo[];
@@ -126,7 +134,20 @@ export class LoadedModel implements Model {
     this.aliases = aliases;
     // An int8 model quantizes its float inputs: NaN has no integer and would silently become garbage.
     this.checkNaN = sg.tensors.some((t) => isQuantized(t) && (t.dtype === 'int8' || t.dtype === 'uint8'));
+    this.inputChecks = this.inputTensors.map((t, position) => {
+      const want = arrayTypeFor(t.dtype);
+      return {
+        label: t.name || `inputs[${position}]`,
+        want,
+        ctor: ARRAY_TYPES.find(([name]) => name === want)?.[1],
+        quantized: isQuantized(t),
+        elements: elementCount(t.shape),
+      };
+    });
   }
+
+  /** What each input must be, worked out once: run() is on the hot path of every inference. */
+  private readonly inputChecks: readonly InputCheck[];
 
   get engine(): EngineName {
     return this.loaded.engine;
@@ -192,22 +213,18 @@ export class LoadedModel implements Model {
 
   private readInput(position: number, value: ModelInputValue | undefined): TensorArray {
     const t = this.inputTensors[position]!;
-    const label = t.name || `inputs[${position}]`;
-    const want = arrayTypeFor(t.dtype);
-    const quantized = isQuantized(t);
-    const expectedText = `a ${want} typed array${quantized ? ' (or a Float32Array of real values)' : ''} of shape [${t.shape.join(', ')}]`;
-    if (value === undefined || value === null) throw new InputError(label, expectedText, 'nothing');
-    if (!isInputValue(value)) throw new InputError(label, expectedText, describeValue(value));
+    const { label, want, ctor, quantized, elements: n } = this.inputChecks[position]!;
+    const expected = () => `a ${want} typed array${quantized ? ' (or a Float32Array of real values)' : ''} of shape [${t.shape.join(', ')}]`;
+    if (value === undefined || value === null) throw new InputError(label, expected(), 'nothing');
+    if (!isInputValue(value)) throw new InputError(label, expected(), describeValue(value));
     const data = ArrayBuffer.isView(value) ? value : value.data;
     const shape = ArrayBuffer.isView(value) ? undefined : value.shape;
     if (shape && (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i]))) {
       throw new InputError(label, `shape [${t.shape.join(', ')}]`, `shape [${shape.join(', ')}]`);
     }
-    const ctor = ARRAY_TYPES.find(([name]) => name === want)?.[1];
     if (!ctor) throw new InputError(label, `a supported input type`, `a model input of dtype ${t.dtype} (not supported by loadModel)`);
     const asReal = quantized && data instanceof Float32Array && want !== 'float32';
-    if (!(data instanceof ctor) && !asReal) throw new InputError(label, expectedText, describeValue(data));
-    const n = elementCount(t.shape);
+    if (!(data instanceof ctor) && !asReal) throw new InputError(label, expected(), describeValue(data));
     if (data.length !== n) throw new InputError(label, `${n} elements (shape [${t.shape.join(', ')}])`, `${data.length} elements`);
     if (data instanceof Float32Array && (this.checkNaN || asReal)) {
       const bad = firstNaN(data as Float32Array);
