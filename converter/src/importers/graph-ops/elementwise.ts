@@ -2,20 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { attrFloat, attrString } from './attrs.js';
 import { ImportFault, OpContext, dtypeOf, shapeOf } from './context.js';
 import type { OpDef, OpTable } from './table.js';
+import { broadcastShapes as broadcast } from '../broadcast.js';
 
 // Element-wise ops: binary arithmetic with NumPy broadcasting, BiasAdd, activations and unary math.
 
-/** NumPy/TensorFlow broadcast of two shapes. */
+/** Broadcast shape of two operands; an import fault when they do not broadcast. */
 export function broadcastShapes(a: number[], b: number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new ImportFault(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
-    out.push(da === 1 ? db : da);
-  }
-  return out;
+  const shape = broadcast(a, b);
+  if (!shape) throw new ImportFault(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+  return shape;
 }
 
 interface BinarySpec {

@@ -4,6 +4,7 @@ import { emitActivation, fusedCode, needsSeparateOp, parseFusedOps, type FusedOp
 import { ImportFault, OpContext, shapeOf } from './context.js';
 import type { OpTable } from './table.js';
 import type { ConstTensor, Value } from './types.js';
+import { broadcastShapes } from '../broadcast.js';
 
 // MatMul and _FusedMatMul with a constant right-hand side become FULLY_CONNECTED (weights [out, in]);
 // anything else (two activations, transpose_a, rank > 2) becomes BATCH_MATMUL.
@@ -70,15 +71,9 @@ function convert(ctx: OpContext, fused: boolean, batch: boolean): Value {
 
 /** Broadcast of the batch dimensions of a batched matmul. */
 function broadcastBatch(a: number[], b: number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new ImportFault(`batch dimensions ${da} and ${db} do not broadcast`);
-    out.push(Math.max(da, db));
-  }
-  return out;
+  const shape = broadcastShapes(a, b);
+  if (!shape) throw new ImportFault(`batch dimensions [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+  return shape;
 }
 
 const foldMatMul = (ctx: OpContext, [a, b]: tf.Tensor[]): tf.Tensor =>

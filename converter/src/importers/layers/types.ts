@@ -1,4 +1,5 @@
 import type { LayerWeights, SubgraphBuilder, TensorRef } from './context.js';
+import { broadcastShapes as broadcast } from '../broadcast.js';
 
 /** A Keras layer config as model.json stores it (snake_case keys). */
 export type LayerConfig = Record<string, unknown>;
@@ -56,19 +57,11 @@ export function windowOutput(size: number, kernel: number, stride: number, dilat
   return padding === 'same' ? Math.ceil(size / stride) : Math.ceil((size - effective + 1) / stride);
 }
 
-/** Numpy-style broadcast of two static shapes. */
+/** Broadcast shape of two layer inputs; an unsupported-layer error when they do not broadcast. */
 export function broadcastShapes(a: number[], b: number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new UnsupportedLayerError(`cannot broadcast shapes [${a}] and [${b}]`);
-    }
-    out.push(da === 1 ? db : da);
-  }
-  return out;
+  const shape = broadcast(a, b);
+  if (!shape) throw new UnsupportedLayerError(`cannot broadcast shapes [${a}] and [${b}]`);
+  return shape;
 }
 
 /** Normalizes a possibly negative axis against `rank`. */
