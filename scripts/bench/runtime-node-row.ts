@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { loadModel } from '@borde/runtime';
 import { initLiteRtNode } from '@borde/runtime/node';
 import { readLayersModelArtifacts } from '@borde/models';
+import { rawLiteRtRunner } from './raw-litert-runner.js';
 import { benchInput, timePaired, timeRow, type RowRunner } from './runtime-timing.js';
 import type { RowJob } from './runtime-rows.js';
 
@@ -33,21 +34,7 @@ async function openRawLiteRt(job: RowJob): Promise<RowRunner> {
   const { readFile } = await import('node:fs/promises');
   const core = await importFromTestPackage<LiteRtCore>('@litertjs/core');
   await initLiteRtNode();
-  const model = await core.loadAndCompile(new Uint8Array(await readFile(job.model)), { accelerator: 'wasm' });
-  return {
-    async run() {
-      const tensors = inputs.map((data, k) => new core.Tensor(data, job.inputs[k]!.shape));
-      try {
-        const outputs = await model.run(tensors);
-        const values = outputs.map((t) => t.toTypedArray());
-        for (const t of outputs) t.delete();
-        return values;
-      } finally {
-        for (const t of tensors) t.delete();
-      }
-    },
-    dispose: () => model.delete(),
-  };
+  return rawLiteRtRunner(core, new Uint8Array(await readFile(job.model)), inputs, job.inputs.map((input) => input.shape));
 }
 
 /** The original layers model in plain tfjs on its wasm backend. */

@@ -4,6 +4,7 @@
 import { loadModel } from '@borde/runtime';
 import * as liteRtCore from '../../../test/node_modules/@litertjs/core/dist/index.js';
 import * as tf from '../../../test/node_modules/@tensorflow/tfjs/dist/index.js';
+import { rawLiteRtRunner } from '../raw-litert-runner.js';
 import { benchInput, timePaired, timeRow, type PairedResult, type RowResult, type RowRunner } from '../runtime-timing.js';
 import type { RowJob } from '../runtime-rows.js';
 
@@ -45,29 +46,14 @@ async function openRawTfjsTflite(job: RowJob): Promise<RowRunner> {
 async function openRawLiteRt(job: RowJob): Promise<RowRunner> {
   if (!liteRtCore.getGlobalLiteRtPromise()) await liteRtCore.loadLiteRt(`${ASSETS}litert/`);
   const bytes = await fetchBytes(job.model);
-  const model = await liteRtCore.loadAndCompile(bytes, { accelerator: 'wasm' });
-  const inputs = inputsOf(job);
-  return {
-    async run() {
-      const tensors = inputs.map((data, k) => new liteRtCore.Tensor(data, job.inputs[k]!.shape));
-      try {
-        const outputs = await model.run(tensors);
-        const values = outputs.map((t) => t.toTypedArray());
-        for (const t of outputs) t.delete();
-        return values;
-      } finally {
-        for (const t of tensors) t.delete();
-      }
-    },
-    dispose: () => model.delete(),
-  };
+  return rawLiteRtRunner(liteRtCore, bytes, inputsOf(job), job.inputs.map((input) => input.shape));
 }
 
 /** The original layers model in plain tfjs on its wasm backend, as a tfjs app would run it. */
 async function openTfjsOriginal(job: RowJob): Promise<RowRunner> {
   if (!job.original) throw new Error('no original tfjs model');
-  // Imported here, not at the top: importing it registers the wasm backend, and Borde leaves the wasm
-  // paths of a backend the app registered itself alone, so a static import would break Borde's wasm row.
+  // Imported here, not at the top: importing it registers tfjs' wasm backend for the whole page, and only
+  // this row should set its paths.
   const { setWasmPaths } = await import('../../../test/node_modules/@tensorflow/tfjs-backend-wasm/dist/index.js');
   setWasmPaths(`${ASSETS}tfjs-backend-wasm/`);
   if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
