@@ -4,7 +4,8 @@ import { activationName, isSupportedActivation } from './layers/activations.js';
 import { LayerWeights, SubgraphBuilder, type TensorRef } from './layers/context.js';
 import { LAYER_ALIASES, LAYER_CONVERTERS } from './layers/index.js';
 import { UnsupportedLayerError, type LayerConfig } from './layers/types.js';
-import { decodeTfjsWeights, type TfjsArtifacts } from './tfjs-artifacts.js';
+import { flattenNestedModels } from './layers/nested-models.js';
+import { decodeTfjsWeights, type DecodedWeight, type TfjsArtifacts } from './tfjs-artifacts.js';
 
 export const LAYERS_MODEL_FORMAT = 'TensorFlow.js layers-model';
 
@@ -16,22 +17,27 @@ export interface ImportLayersModelOptions {
   inputShapes?: Record<string, number[]>;
 }
 
-/** One Keras layer of model.json. */
-interface RawLayer {
+/** One Keras layer of the model config. */
+export interface RawLayer {
   className: string;
   name: string;
   config: LayerConfig;
   /** Per application of the layer: the tensors it consumes, as `layer:node:tensor` keys. */
   inboundNodes: string[][];
+  /** Why the layer cannot be converted when its class alone does not say (custom or Lambda layers). */
+  unsupportedDetail?: string;
 }
 
-interface Topology {
+export interface Topology {
   layers: RawLayer[];
   inputs: string[];
   outputs: string[];
 }
 
-const key = (layer: string, node: number, tensor: number) => `${layer}:${node}:${tensor}`;
+export const key = (layer: string, node: number, tensor: number) => `${layer}:${node}:${tensor}`;
+
+/** Class names of Keras models, which may appear as layers of another model. */
+export const MODEL_CLASSES: readonly string[] = ['Sequential', 'Model', 'Functional'];
 
 /**
  * Imports a tfjs layers-model (Sequential or functional, as tfjs 4.x and the Keras-to-tfjs converter
@@ -43,9 +49,32 @@ export function importLayersModel(
   artifacts: Pick<TfjsArtifacts, 'modelJson' | 'weightData' | 'weightSpecs'>,
   options: ImportLayersModelOptions = {},
 ): Graph {
-  const topology = readTopology(artifacts.modelJson.modelTopology);
+  return importKerasTopology(artifacts.modelJson.modelTopology, () => decodeTfjsWeights(artifacts), {
+    ...options,
+    format: LAYERS_MODEL_FORMAT,
+  });
+}
+
+export interface ImportKerasTopologyOptions extends ImportLayersModelOptions {
+  /** The source format, as error messages and the model description name it. */
+  format: string;
+}
+
+/**
+ * Imports a Keras model config (Sequential or functional, Keras 2 or Keras 3 dialect, nested models
+ * inlined) with its weights, keyed `layer/weight` (Keras weight names: `kernel`, `bias`, ...). Shared by the
+ * tfjs layers-model importer and the Keras .keras/.h5 importer. `weights` is called once the layers are
+ * known to be convertible.
+ */
+export function importKerasTopology(
+  modelTopology: unknown,
+  weightsOf: () => Map<string, DecodedWeight>,
+  options: ImportKerasTopologyOptions,
+): Graph {
+  const format = options.format;
+  const topology = flattenNestedModels(readTopology(modelTopology, format), (raw) => readTopology(raw, format));
   const unsupported = checkLayers(topology.layers);
-  const weights = decodeTfjsWeights(artifacts);
+  const weights = weightsOf();
   const b = new SubgraphBuilder();
   const tensors = new Map<string, TensorRef>();
   const poisoned = new Set<string>();
@@ -57,7 +86,7 @@ export function importLayersModel(
   for (const inputKey of topology.inputs) {
     const layerName = inputKey.split(':')[0]!;
     const layer = byName.get(layerName);
-    if (!layer) throw new InvalidSourceError(`model.json lists input "${layerName}" but has no layer of that name.`);
+    if (!layer) throw new InvalidSourceError(`The ${format} lists input "${layerName}" but has no layer of that name.`);
     const shape = inputShape(layer, options);
     const dtype = (layer.config['dtype'] as string | undefined) ?? 'float32';
     if (dtype !== 'float32') {
@@ -113,21 +142,21 @@ export function importLayersModel(
     if (next.length === pending.length) {
       const missing = next[0]!.inputs.find((k) => !tensors.has(k) && !poisoned.has(k));
       throw new InvalidSourceError(
-        `Layer "${next[0]!.layer.name}" consumes ${missing ?? 'a tensor'} that no layer of model.json produces (or the graph has a cycle).`,
+        `Layer "${next[0]!.layer.name}" consumes ${missing ?? 'a tensor'} that no layer of the ${format} produces (or the graph has a cycle).`,
       );
     }
     pending = next;
   }
-  if (unsupported.length > 0) throw new UnsupportedOpsError(LAYERS_MODEL_FORMAT, unsupported);
+  if (unsupported.length > 0) throw new UnsupportedOpsError(format, unsupported);
 
   const graphOutputs: SignatureTensor[] = topology.outputs.map((k) => {
     const t = tensors.get(k);
-    if (!t) throw new InvalidSourceError(`model.json lists output ${k}, which no layer produces.`);
+    if (!t) throw new InvalidSourceError(`The ${format} lists output ${k}, which no layer produces.`);
     return { name: k.split(':')[0]!, tensorIndex: t.index };
   });
   return {
     version: 3,
-    description: `Converted by Borde from a ${LAYERS_MODEL_FORMAT}`,
+    description: `Converted by Borde from a ${format}`,
     subgraphs: [{
       name: 'main',
       tensors: b.tensors,
@@ -140,8 +169,10 @@ export function importLayersModel(
   };
 }
 
+/** `keras.layers>Dense` (a registered name) and aliases such as `Convolution2D` map to the table's class. */
 function canonicalClass(className: string): string {
-  return LAYER_ALIASES[className] ?? className;
+  const bare = className.includes('>') ? className.slice(className.lastIndexOf('>') + 1) : className;
+  return LAYER_ALIASES[bare] ?? bare;
 }
 
 /** Every layer that cannot be converted, judged from its config alone. */
@@ -149,10 +180,13 @@ function checkLayers(layers: RawLayer[]): UnsupportedItem[] {
   const items: UnsupportedItem[] = [];
   for (const layer of layers) {
     if (layer.className === 'InputLayer') continue;
+    if (layer.unsupportedDetail) {
+      items.push({ name: layer.name, type: layer.className, detail: layer.unsupportedDetail });
+      continue;
+    }
     const converter = LAYER_CONVERTERS[canonicalClass(layer.className)];
     if (!converter) {
-      const nested = ['Sequential', 'Model', 'Functional'].includes(layer.className);
-      items.push({ name: layer.name, type: layer.className, ...(nested ? { detail: 'nested model (save the inner model\'s layers in the outer one)' } : {}) });
+      items.push({ name: layer.name, type: layer.className });
       continue;
     }
     let detail: string | undefined;
@@ -174,7 +208,7 @@ function inputShape(layer: RawLayer, options: ImportLayersModelOptions): number[
   if (override) return override.slice();
   const raw = (layer.config['batch_input_shape'] ?? layer.config['batch_shape']) as (number | null)[] | undefined;
   if (!Array.isArray(raw)) {
-    throw new InvalidSourceError(`Input "${layer.name}" has no batch_input_shape in model.json; pass inputShapes: { "${layer.name}": [...] }.`);
+    throw new InvalidSourceError(`Input "${layer.name}" has no batch_input_shape (or batch_shape) in its config; pass inputShapes: { "${layer.name}": [...] }.`);
   }
   const shape = raw.slice(1);
   if (shape.some((d) => typeof d !== 'number' || d <= 0)) {
@@ -187,43 +221,57 @@ function inputShape(layer: RawLayer, options: ImportLayersModelOptions): number[
 
 // ---- model.json topology ----
 
-function readTopology(raw: unknown): Topology {
+export function readTopology(raw: unknown, format: string): Topology {
   let top = raw as Record<string, unknown> | null;
   if (top && typeof top === 'object' && 'model_config' in top) top = top['model_config'] as Record<string, unknown>;
   if (!top || typeof top !== 'object' || typeof top['class_name'] !== 'string') {
-    throw new InvalidSourceError('model.json "modelTopology" has no class_name: it is not a tfjs layers-model (a graph-model has "node" lists).');
+    throw new InvalidSourceError(`The ${format}'s model config has no class_name: it is not a Keras/tfjs layers model (a graph-model has "node" lists).`);
   }
   const className = top['class_name'];
   const config = top['config'];
-  if (className === 'Sequential') return readSequential(config);
-  if (className === 'Model' || className === 'Functional') return readFunctional(config as Record<string, unknown>);
-  throw new UnsupportedOpsError(LAYERS_MODEL_FORMAT, [{ name: 'modelTopology', type: className, detail: 'top-level model class' }]);
+  if (className === 'Sequential') return readSequential(config, format);
+  if (className === 'Model' || className === 'Functional') return readFunctional(config as Record<string, unknown>, format);
+  throw new UnsupportedOpsError(format, [{ name: 'modelTopology', type: className, detail: 'top-level model class' }]);
 }
 
-function rawLayer(value: unknown): RawLayer {
+function rawLayer(value: unknown, format: string): RawLayer {
   const l = value as { class_name?: unknown; config?: LayerConfig; name?: unknown; inbound_nodes?: unknown };
-  if (!l || typeof l.class_name !== 'string' || !l.config) throw new InvalidSourceError('model.json has a layer without class_name/config.');
+  if (!l || typeof l.class_name !== 'string' || !l.config) throw new InvalidSourceError(`The ${format} has a layer without class_name/config.`);
   const name = (typeof l.name === 'string' ? l.name : (l.config['name'] as string | undefined)) ?? '';
-  return { className: l.class_name, name, config: l.config, inboundNodes: readInboundNodes(l.inbound_nodes) };
+  const detail = customLayerDetail(l.class_name, (value as { registered_name?: unknown }).registered_name);
+  return { className: l.class_name, name, config: l.config, inboundNodes: readInboundNodes(l.inbound_nodes), ...(detail ? { unsupportedDetail: detail } : {}) };
 }
 
-function readSequential(config: unknown): Topology {
+/** Layers that hold Python code: Lambda, TensorFlow op layers, and classes registered outside Keras. */
+function customLayerDetail(className: string, registeredName: unknown): string | undefined {
+  if (['Lambda', 'TFOpLambda', 'SlicingOpLambda'].includes(className)) {
+    return 'a Lambda layer holds Python code, which cannot be converted; rebuild that step from built-in Keras layers and save again';
+  }
+  if (typeof registeredName === 'string' && registeredName !== className && !registeredName.startsWith('keras')) {
+    return `custom layer class (registered as "${registeredName}"); express it with built-in Keras layers and save again`;
+  }
+  return undefined;
+}
+
+function readSequential(config: unknown, format: string): Topology {
   const list = (Array.isArray(config) ? config : (config as { layers?: unknown[] })?.layers) ?? [];
-  if (!Array.isArray(list) || list.length === 0) throw new InvalidSourceError('The Sequential model in model.json has no layers.');
-  const layers = list.map(rawLayer);
+  if (!Array.isArray(list) || list.length === 0) throw new InvalidSourceError(`The Sequential model in the ${format} has no layers.`);
+  const layers = list.map((l) => rawLayer(l, format));
   let inputName: string;
   let first = 0;
   if (layers[0]!.className === 'InputLayer') {
     inputName = layers[0]!.name;
     first = 1;
   } else {
-    // tfjs and Keras 2 put the input shape on the first layer; synthesize its InputLayer.
+    // tfjs and Keras 2 put the input shape on the first layer, Keras 3 on the model (build_input_shape);
+    // synthesize the InputLayer.
     const c = layers[0]!.config;
+    const built = Array.isArray(config) ? undefined : (config as { build_input_shape?: unknown })?.build_input_shape;
     inputName = `${layers[0]!.name}_input`;
     layers.unshift({
       className: 'InputLayer',
       name: inputName,
-      config: { batch_input_shape: c['batch_input_shape'] ?? c['batch_shape'], dtype: c['dtype'] ?? 'float32', name: inputName },
+      config: { batch_input_shape: c['batch_input_shape'] ?? c['batch_shape'] ?? built, dtype: typeof c['dtype'] === 'string' ? c['dtype'] : 'float32', name: inputName },
       inboundNodes: [],
     });
     first = 1;
@@ -236,8 +284,8 @@ function readSequential(config: unknown): Topology {
   return { layers, inputs: [key(inputName, 0, 0)], outputs: [previous] };
 }
 
-function readFunctional(config: Record<string, unknown>): Topology {
-  const layers = ((config['layers'] as unknown[]) ?? []).map(rawLayer);
+function readFunctional(config: Record<string, unknown>, format: string): Topology {
+  const layers = ((config['layers'] as unknown[]) ?? []).map((l) => rawLayer(l, format));
   const refs = (value: unknown): string[] => {
     const list = value as unknown[];
     if (!Array.isArray(list)) return [];

@@ -45,6 +45,19 @@ function emitSoftplus(b: SubgraphBuilder, x: TensorRef, prefix: string): TensorR
   return binary(b, 'ADD', pos, log, `${prefix}/softplus`);
 }
 
+function emitSwish(b: SubgraphBuilder, x: TensorRef, prefix: string): TensorRef {
+  const sig = b.unary('LOGISTIC', [x], `${prefix}/sigmoid`, x.shape);
+  return binary(b, 'MUL', x, sig, `${prefix}/swish`);
+}
+
+/** clip(slope * x + 0.5, 0, 1) */
+function emitHardSigmoid(b: SubgraphBuilder, x: TensorRef, prefix: string, slope: number): TensorRef {
+  const scaled = binary(b, 'MUL', x, scalar(b, prefix, 'slope', slope), `${prefix}/mul`);
+  const shifted = binary(b, 'ADD', scaled, scalar(b, prefix, 'offset', 0.5), `${prefix}/add`);
+  const low = b.unary('RELU', [shifted], `${prefix}/relu`, x.shape);
+  return b.unary('MINIMUM', [low, scalar(b, prefix, 'one', 1)], `${prefix}/hard_sigmoid`, x.shape);
+}
+
 const ACTIVATIONS: Record<string, ActivationEmitter> = {
   linear: (_b, x) => x,
   relu: unaryOp('RELU', 'relu'),
@@ -62,22 +75,21 @@ const ACTIVATIONS: Record<string, ActivationEmitter> = {
     const den = binary(b, 'ADD', abs, scalar(b, p, 'one', 1), `${p}/add1`);
     return binary(b, 'DIV', x, den, `${p}/softsign`);
   },
-  swish: (b, x, p) => {
-    const sig = b.unary('LOGISTIC', [x], `${p}/sigmoid`, x.shape);
-    return binary(b, 'MUL', x, sig, `${p}/swish`);
-  },
+  swish: emitSwish,
+  // Keras 3 writes swish as silu.
+  silu: emitSwish,
   mish: (b, x, p) => {
     const sp = emitSoftplus(b, x, `${p}/softplus`);
     const t = b.unary('TANH', [sp], `${p}/tanh`, x.shape);
     return binary(b, 'MUL', x, t, `${p}/mish`);
   },
-  // tfjs: clip(0.2 * x + 0.5, 0, 1)
-  hardsigmoid: (b, x, p) => {
-    const scaled = binary(b, 'MUL', x, scalar(b, p, 'slope', 0.2), `${p}/mul`);
-    const shifted = binary(b, 'ADD', scaled, scalar(b, p, 'offset', 0.5), `${p}/add`);
-    const low = b.unary('RELU', [shifted], `${p}/relu`, x.shape);
-    return b.unary('MINIMUM', [low, scalar(b, p, 'one', 1)], `${p}/hard_sigmoid`, x.shape);
-  },
+  // tfjs and Keras 2: clip(0.2 * x + 0.5, 0, 1)
+  hardsigmoid: (b, x, p) => emitHardSigmoid(b, x, p, 0.2),
+  // Keras 3 redefined hard_sigmoid as relu6(x + 3) / 6 = clip(x / 6 + 0.5, 0, 1); its importer asks for it by this name.
+  hardsigmoidrelu6: (b, x, p) => emitHardSigmoid(b, x, p, 1 / 6),
+  // Keras 3 hard_silu (alias hard_swish): x * relu6(x + 3) / 6, TFLite's HARD_SWISH exactly.
+  hardswish: unaryOp('HARD_SWISH', 'hard_swish'),
+  hardsilu: unaryOp('HARD_SWISH', 'hard_swish'),
   // tfjs 'gelu' is the exact erf form, 'gelu_new' the tanh approximation: both are TFLite GELU.
   gelu: unaryOp('GELU', 'gelu', 'GeluOptions', { approximate: false }),
   gelunew: unaryOp('GELU', 'gelu', 'GeluOptions', { approximate: true }),
@@ -105,7 +117,7 @@ export function isSupportedActivation(name: string | undefined): boolean {
 
 export const SUPPORTED_ACTIVATIONS = [
   'linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'softmax', 'log_softmax', 'elu', 'selu', 'softplus', 'softsign',
-  'swish', 'mish', 'hard_sigmoid', 'gelu', 'gelu_new',
+  'swish', 'silu', 'mish', 'hard_sigmoid', 'hard_swish', 'hard_silu', 'gelu', 'gelu_new',
 ];
 
 /** Applies the named activation to `x`; returns `x` itself for linear/none. */

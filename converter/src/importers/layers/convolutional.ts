@@ -114,7 +114,9 @@ export const depthwiseConv2d: LayerConverter = {
   check: convCheck,
   convert(ctx) {
     const x = requireRank4(ctx);
-    const y = depthwise(ctx, x, 'depthwise_kernel', `${ctx.name}/depthwise`, true);
+    // Keras 2 and tfjs name the weight depthwise_kernel, Keras 3 kernel.
+    const weightName = ctx.weights.find('depthwise_kernel') ? 'depthwise_kernel' : 'kernel';
+    const y = depthwise(ctx, x, weightName, `${ctx.name}/depthwise`, true);
     return [applyActivation(ctx.b, y, activationName(ctx.config['activation']), ctx.name)];
   },
 };

@@ -33,6 +33,7 @@ export const LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
   GlobalAveragePooling2D: pool.globalAveragePooling2d,
   GlobalMaxPooling2D: pool.globalMaxPooling2d,
   BatchNormalization: norm.batchNormalization,
+  Normalization: norm.normalization,
   ReLU: adv.relu,
   LeakyReLU: adv.leakyRelu,
   PReLU: adv.prelu,

@@ -36,3 +36,43 @@ export const batchNormalization: LayerConverter = {
     return [binary(b, 'ADD', mul, b.constFloat(`${name}/offset`, [c], offset), `${name}/add`)];
   },
 };
+
+/**
+ * Normalization (Keras preprocessing): (x - mean) / max(sqrt(variance), 1e-7), or its inverse with
+ * `invert`. mean and variance come from the config (passed at construction) or from the adapted weights,
+ * over the kept `axis` (default the last; null: one value for everything).
+ */
+export const normalization: LayerConverter = {
+  convert({ b, name, config, inputs, weights }) {
+    const x = inputs[0]!;
+    const rank = x.shape.length;
+    const rawAxis = config['axis'] === undefined ? -1 : config['axis'];
+    const axes = (rawAxis === null ? [] : Array.isArray(rawAxis) ? (rawAxis as number[]) : [rawAxis as number]).map((a) => normalizeAxis(a, rank));
+    if (axes.some((a) => a <= 0 || a >= rank)) throw new UnsupportedLayerError(`axis ${JSON.stringify(rawAxis)} for an input of rank ${rank}`);
+    // The constants broadcast against the input without its batch dimension.
+    const shape = x.shape.slice(1).map((d, i) => (axes.includes(i + 1) ? d : 1));
+    const count = shape.reduce((n, d) => n * d, 1);
+    const values = (field: 'mean' | 'variance'): Float32Array => {
+      const given = config[field];
+      if (given === undefined || given === null) {
+        const w = weights.get(field);
+        if (w.length !== count) throw new UnsupportedLayerError(`${field} has ${w.length} values, the input needs ${count}`);
+        return w;
+      }
+      const list = (Array.isArray(given) ? (given as unknown[]).flat(8) : [given]) as number[];
+      if (list.length === 1) return new Float32Array(count).fill(list[0]!);
+      if (list.length !== count) throw new UnsupportedLayerError(`${field} has ${list.length} values, the input needs ${count}`);
+      return Float32Array.from(list);
+    };
+    const mean = values('mean');
+    const std = values('variance').map((v) => Math.max(Math.sqrt(v), 1e-7));
+    const constShape = shape.every((d) => d === 1) ? [] : shape;
+    if (config['invert'] === true) {
+      const scaled = binary(b, 'MUL', x, b.constFloat(`${name}/std`, constShape, std), `${name}/mul`);
+      return [binary(b, 'ADD', scaled, b.constFloat(`${name}/mean`, constShape, mean), `${name}/add`)];
+    }
+    // Multiplying by 1/std (not dividing) keeps to ops every int8 kernel set has; the difference is an ulp.
+    const centered = binary(b, 'SUB', x, b.constFloat(`${name}/mean`, constShape, mean), `${name}/sub`);
+    return [binary(b, 'MUL', centered, b.constFloat(`${name}/inv_std`, constShape, std.map((s) => 1 / s)), `${name}/mul`)];
+  },
+};

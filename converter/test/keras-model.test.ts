@@ -1,0 +1,129 @@
+// Issue #11 (Keras part): models saved by real Keras (3.15.1 on TensorFlow 2.21, test/fixtures/keras) in both
+// containers convert to float32 TFLite, and the official LiteRT interpreter reproduces Keras' own outputs.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { writeModel, type Graph } from '@borde/tflite';
+import { compareTensors, openLiteRtModel, type TensorValue } from '@borde/test/harness';
+import { describe, expect, it } from 'vitest';
+import { parseNpy } from '../src/calibration/npy.js';
+import { InvalidSourceError, UnsupportedOpsError } from '../src/errors.js';
+import { importKerasModel } from '../src/importers/keras/keras-model.js';
+import { optimize } from '../src/passes/index.js';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/keras/', import.meta.url));
+const read = (path: string) => new Uint8Array(readFileSync(FIXTURES + path));
+const npy = (path: string): TensorValue => {
+  const a = parseNpy(read(path), path);
+  return { dtype: 'float32', shape: a.shape, data: a.data as Float32Array };
+};
+
+/** Each fixture: its inputs and outputs by name, in Keras' model.inputs / model.outputs order. */
+const FIXTURE_IO: Record<string, { inputs: string[]; outputs: string[] }> = {
+  'bcw-tutorial': { inputs: ['input_layer'], outputs: ['dense_1'] },
+  'small-cnn': { inputs: ['input_layer_1'], outputs: ['dense_2'] },
+  'two-in-two-out': { inputs: ['image', 'meta'], outputs: ['label', 'box'] },
+};
+
+/** Row `i` of a batch-first tensor, as a batch of one. */
+function row(t: TensorValue, i: number): TensorValue {
+  const size = t.shape.slice(1).reduce((n, d) => n * d, 1);
+  return { ...t, shape: [1, ...t.shape.slice(1)], data: (t.data as Float32Array).subarray(i * size, (i + 1) * size) };
+}
+
+/** Runs every row through LiteRT (the graph has batch 1) and stacks the outputs, by output name. */
+async function runRows(graph: Graph, inputs: Record<string, TensorValue>): Promise<Record<string, TensorValue>> {
+  const model = await openLiteRtModel(writeModel(graph));
+  try {
+    const signature = graph.signatures[0]!;
+    const batch = Object.values(inputs)[0]!.shape[0]!;
+    const parts: Record<string, Float32Array[]> = {};
+    let shapes: Record<string, number[]> = {};
+    for (let i = 0; i < batch; i++) {
+      const outputs = await model.run(signature.inputs.map((s) => ({ ...row(inputs[s.name]!, i), name: s.name })));
+      for (const o of outputs) {
+        (parts[o.name!] ??= []).push(Float32Array.from(o.data as Float32Array));
+        shapes = { ...shapes, [o.name!]: [batch, ...o.shape.slice(1)] };
+      }
+    }
+    return Object.fromEntries(Object.entries(parts).map(([name, list]) => {
+      const data = new Float32Array(list.reduce((n, p) => n + p.length, 0));
+      list.reduce((offset, p) => (data.set(p, offset), offset + p.length), 0);
+      return [name, { name, dtype: 'float32', shape: shapes[name]!, data }];
+    }));
+  } finally {
+    model.close();
+  }
+}
+
+describe('Keras fixtures (Keras 3.15.1) in LiteRT against Keras model.predict', () => {
+  const cases = Object.keys(FIXTURE_IO).flatMap((name) => (['model.keras', 'model.h5'] as const).map((file) => [name, file] as const));
+  it.each(cases)('%s/%s', async (name, file) => {
+    const io = FIXTURE_IO[name]!;
+    const { graph, format, kerasVersion } = importKerasModel(read(`${name}/${file}`), { label: `${name}/${file}` });
+    expect(format).toBe(file === 'model.keras' ? 'keras' : 'keras-h5');
+    expect(kerasVersion).toBe('3.15.1');
+    const signature = graph.signatures[0]!;
+    expect(signature.inputs.map((s) => s.name)).toEqual(io.inputs);
+    expect(signature.outputs.map((s) => s.name)).toEqual(io.outputs);
+
+    const inputs = Object.fromEntries(io.inputs.map((n, i) => [n, npy(`${name}/input_${i}.npy`)]));
+    const actual = await runRows(optimize(graph), inputs);
+    io.outputs.forEach((outputName, i) => {
+      const expected = { ...npy(`${name}/output_${i}.npy`), name: outputName };
+      const cmp = compareTensors(actual[outputName]!, expected);
+      console.log(`${name}/${file} ${outputName}: max abs ${cmp.maxAbsError.toExponential(2)}, relative to range ${cmp.maxRelError.toExponential(2)}`);
+      expect(cmp.maxRelError, `${outputName}: max abs ${cmp.maxAbsError}, range ${cmp.range}`).toBeLessThanOrEqual(1e-5);
+    });
+  });
+
+  it('reads the same weights from .keras (by position) and .h5 (by name)', () => {
+    for (const name of Object.keys(FIXTURE_IO)) {
+      const fromZip = importKerasModel(read(`${name}/model.keras`)).graph;
+      const fromH5 = importKerasModel(read(`${name}/model.h5`)).graph;
+      const constants = (g: Graph) => g.subgraphs[0]!.tensors.filter((t) => t.data).map((t) => [t.name, Array.from(t.data!)]);
+      expect(constants(fromZip)).toEqual(constants(fromH5));
+    }
+  });
+});
+
+describe('Keras files that cannot be converted', () => {
+  it('names a Lambda layer and a custom layer class', async () => {
+    const { zipSync, unzipSync, strFromU8, strToU8 } = await import('fflate');
+    const files = unzipSync(read('bcw-tutorial/model.keras'));
+    const config = JSON.parse(strFromU8(files['config.json']!));
+    const layers = config.config.layers as { class_name: string; config: Record<string, unknown>; registered_name: unknown; module: unknown }[];
+    layers[1] = { module: 'keras.layers', class_name: 'Lambda', config: { name: 'scale_by_two', function: { class_name: '__lambda__' } }, registered_name: null };
+    layers.push({ module: 'my_package.layers', class_name: 'Clip', config: { name: 'clip' }, registered_name: 'MyPackage>Clip' });
+    const bytes = zipSync({ ...files, 'config.json': strToU8(JSON.stringify(config)) });
+    const error = (() => {
+      try {
+        importKerasModel(bytes);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })() as UnsupportedOpsError;
+    expect(error).toBeInstanceOf(UnsupportedOpsError);
+    expect(error.code).toBe('UNSUPPORTED_OPS');
+    expect(error.items.map((i) => `${i.name} (${i.type})`)).toEqual(['scale_by_two (Lambda)', 'clip (Clip)']);
+    expect(error.message).toMatch(/Lambda layer holds Python code/);
+    expect(error.message).toMatch(/registered as "MyPackage>Clip"/);
+  });
+
+  it('refuses truncated .h5 and .keras files with InvalidSourceError, never a crash or a hang', () => {
+    for (const file of ['small-cnn/model.h5', 'small-cnn/model.keras', 'two-in-two-out/model.h5', 'two-in-two-out/model.keras']) {
+      const full = read(file);
+      for (const fraction of [0.02, 0.2, 0.5, 0.9, 0.999]) {
+        const cut = full.subarray(0, Math.floor(full.byteLength * fraction));
+        const started = performance.now();
+        expect(() => importKerasModel(cut, { label: file }), `${file} cut at ${fraction}`).toThrow(InvalidSourceError);
+        expect(performance.now() - started).toBeLessThan(5_000);
+      }
+    }
+  });
+
+  it('says which file is not Keras at all', () => {
+    expect(() => importKerasModel(new TextEncoder().encode('{"modelTopology": {}}'), { label: 'model.json' }))
+      .toThrow(/model.json is neither a Keras .keras zip/);
+  });
+});
