@@ -1,45 +1,43 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConverterError, InvalidSourceError } from '../errors.js';
+import { kerasFormatOf } from '../importers/keras/keras-model.js';
 
-export type SourceFormat = 'tfjs-layers' | 'tfjs-graph' | 'tflite';
+export type SourceFormat = 'tfjs-layers' | 'tfjs-graph' | 'tflite' | 'keras' | 'keras-h5';
 
 export interface DetectedSource {
   format: SourceFormat;
-  /** The model file itself: model.json for tfjs models, the .tflite file otherwise. */
+  /** The model file itself: model.json for tfjs models, the .tflite, .keras or .h5 file otherwise. */
   path: string;
 }
 
 /**
  * Tells the source format from the file, not the file name alone: a `.tflite` must carry the `TFL3`
- * identifier; a model.json is a graph model when its topology is a list of TensorFlow nodes.
+ * identifier; a model.json is a graph model when its topology is a list of TensorFlow nodes; a Keras file
+ * starts with the HDF5 signature (.h5) or is a zip holding config.json (.keras), whatever its name.
  */
 export async function detectSourceFormat(path: string): Promise<DetectedSource> {
   const info = await stat(path).catch((error: unknown) => {
     throw new ConverterError('SOURCE_NOT_FOUND', `source model not found: ${path}`, { cause: error });
   });
   const file = info.isDirectory() ? join(path, 'model.json') : path;
-  if (/\.(h5|hdf5|keras)$/i.test(file)) {
-    throw new ConverterError(
-      'UNSUPPORTED_FORMAT',
-      `${path}: Keras HDF5/.keras files are not read yet; save the model in TensorFlow.js format ` +
-        '(model.save() in tfjs, or a layers-model model.json) and convert that',
-    );
-  }
   if (/\.json$/i.test(file)) return { format: await tfjsFormat(file), path: file };
-  const head = await readHead(file);
-  if (head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === 'TFL3') return { format: 'tflite', path: file };
+  const bytes = await readSourceBytes(file);
+  if (bytes.length >= 8 && String.fromCharCode(...bytes.subarray(4, 8)) === 'TFL3') return { format: 'tflite', path: file };
+  // Keras by content: the HDF5 signature (.h5), or a zip holding config.json (.keras).
+  const keras = kerasFormatOf(bytes);
+  if (keras) return { format: keras, path: file };
   throw new ConverterError(
     'UNSUPPORTED_FORMAT',
-    `${path}: not a model Borde can convert; expected a TensorFlow.js model.json (or its folder) or a .tflite file`,
+    `${path}: not a model Borde can convert; expected a TensorFlow.js model.json (or its folder), a Keras .keras or .h5 file, or a .tflite file`,
   );
 }
 
-async function readHead(file: string): Promise<Uint8Array> {
+async function readSourceBytes(file: string): Promise<Uint8Array> {
   const bytes = await readFile(file).catch((error: unknown) => {
     throw new ConverterError('SOURCE_NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
   });
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 16));
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 async function tfjsFormat(file: string): Promise<SourceFormat> {

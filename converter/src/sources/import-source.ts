@@ -5,7 +5,8 @@ import { loadTfjsArtifacts } from '../importers/tfjs-artifacts.js';
 import { importLayersModel } from '../importers/layers-model.js';
 import { importGraphModel } from '../importers/graph-model.js';
 import { importTfliteModel } from '../importers/tflite-model.js';
-import { tfjsReference } from './reference-runner.js';
+import { importKerasModel } from '../importers/keras/keras-model.js';
+import { graphReference, tfjsReference } from './reference-runner.js';
 import { liteRtRunner } from '../verify/interpreter.js';
 import type { ModelRunner } from '../verify/verify.js';
 
@@ -34,6 +35,19 @@ export async function importSource(path: string, options: { reference: boolean }
       warnings,
       ...(options.reference ? { reference: liteRtRunner(bytes) } : {}),
       dispose: () => {},
+    };
+  }
+  if (detected.format === 'keras' || detected.format === 'keras-h5') {
+    const bytes = new Uint8Array(await readFile(detected.path));
+    const { graph } = importKerasModel(bytes, { label: detected.path });
+    const reference = options.reference ? await graphReference(graph) : undefined;
+    return {
+      ...detected,
+      sizeBytes: bytes.byteLength,
+      graph,
+      warnings: [],
+      ...(reference ? { reference } : {}),
+      dispose: () => reference?.dispose(),
     };
   }
   const artifacts = await loadTfjsArtifacts(detected.path);

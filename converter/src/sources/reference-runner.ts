@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { createExecutor } from '@borde/runtime';
+import type { Graph } from '@borde/tflite';
 import type { ModelRunner } from '../verify/verify.js';
 import type { TensorValue } from '../verify/tensor-value.js';
 
@@ -61,5 +63,26 @@ export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifa
       }
     },
     dispose: () => model.dispose(),
+  };
+}
+
+/**
+ * The imported float Graph (before any optimization pass) run op by op on TensorFlow.js' cpu kernels by
+ * Borde's own tfjs engine: the reference for sources that no JavaScript engine runs as they are (Keras
+ * files). It checks what the passes, the writer and the interpreter do to the import; the import itself is
+ * checked against Keras' own outputs by the fixtures' tests.
+ */
+export async function graphReference(graph: Graph): Promise<{ name: string; run: ModelRunner; dispose(): void }> {
+  await tf.ready();
+  const executor = await createExecutor(graph, { backends: ['cpu'] });
+  const signature = graph.signatures[0];
+  const outputNames = executor.outputs.map((o) => signature?.outputs.find((s) => s.tensorIndex === o.index)?.name ?? o.name);
+  return {
+    name: `Borde tfjs engine (tfjs ${tf.version.tfjs}, cpu) on the imported float graph`,
+    run: async (inputs) => {
+      const { outputs } = await executor.run(inputs.map((t) => ({ data: t.data as Float32Array, shape: t.shape })));
+      return outputs.map((o, i) => ({ name: outputNames[i]!, dtype: 'float32', shape: o.shape, data: o.data as Float32Array }));
+    },
+    dispose: () => executor.dispose(),
   };
 }
