@@ -26,6 +26,9 @@ const FIXTURE_IO: Record<string, { inputs: string[]; outputs: string[] }> = {
   'small-cnn': { inputs: ['input_layer_1'], outputs: ['dense_2'] },
   'two-in-two-out': { inputs: ['image', 'meta'], outputs: ['label', 'box'] },
 };
+const KERAS3 = Object.keys(FIXTURE_IO);
+/** The Keras 2 dialect fixture (make-keras2-h5.ts): its output is the nested head model, named after it. */
+FIXTURE_IO['keras2-cnn'] = { inputs: ['image'], outputs: ['head'] };
 
 /** Row `i` of a batch-first tensor, as a batch of one. */
 function row(t: TensorValue, i: number): TensorValue {
@@ -58,13 +61,16 @@ async function runRows(graph: Graph, inputs: Record<string, TensorValue>): Promi
   }
 }
 
-describe('Keras fixtures (Keras 3.15.1) in LiteRT against Keras model.predict', () => {
-  const cases = Object.keys(FIXTURE_IO).flatMap((name) => (['model.keras', 'model.h5'] as const).map((file) => [name, file] as const));
+describe('Keras fixtures in LiteRT against Keras model.predict', () => {
+  const cases = [
+    ...KERAS3.flatMap((name) => (['model.keras', 'model.h5'] as const).map((file) => [name, file] as const)),
+    ['keras2-cnn', 'model.h5'] as const,
+  ];
   it.each(cases)('%s/%s', async (name, file) => {
     const io = FIXTURE_IO[name]!;
     const { graph, format, kerasVersion } = importKerasModel(read(`${name}/${file}`), { label: `${name}/${file}` });
     expect(format).toBe(file === 'model.keras' ? 'keras' : 'keras-h5');
-    expect(kerasVersion).toBe('3.15.1');
+    expect(kerasVersion).toBe(name === 'keras2-cnn' ? 'tfjs-layers 4.22.0' : '3.15.1');
     const signature = graph.signatures[0]!;
     expect(signature.inputs.map((s) => s.name)).toEqual(io.inputs);
     expect(signature.outputs.map((s) => s.name)).toEqual(io.outputs);
@@ -80,7 +86,7 @@ describe('Keras fixtures (Keras 3.15.1) in LiteRT against Keras model.predict', 
   });
 
   it('reads the same weights from .keras (by position) and .h5 (by name)', () => {
-    for (const name of Object.keys(FIXTURE_IO)) {
+    for (const name of KERAS3) {
       const fromZip = importKerasModel(read(`${name}/model.keras`)).graph;
       const fromH5 = importKerasModel(read(`${name}/model.h5`)).graph;
       const constants = (g: Graph) => g.subgraphs[0]!.tensors.filter((t) => t.data).map((t) => [t.name, Array.from(t.data!)]);

@@ -32,6 +32,8 @@ export interface Topology {
   layers: RawLayer[];
   inputs: string[];
   outputs: string[];
+  /** Output names where they differ from the producing layer's (a nested model's outputs keep its name). */
+  outputNames?: string[];
 }
 
 export const key = (layer: string, node: number, tensor: number) => `${layer}:${node}:${tensor}`;
@@ -149,10 +151,10 @@ export function importKerasTopology(
   }
   if (unsupported.length > 0) throw new UnsupportedOpsError(format, unsupported);
 
-  const graphOutputs: SignatureTensor[] = topology.outputs.map((k) => {
+  const graphOutputs: SignatureTensor[] = topology.outputs.map((k, i) => {
     const t = tensors.get(k);
     if (!t) throw new InvalidSourceError(`The ${format} lists output ${k}, which no layer produces.`);
-    return { name: k.split(':')[0]!, tensorIndex: t.index };
+    return { name: topology.outputNames?.[i] ?? k.split(':')[0]!, tensorIndex: t.index };
   });
   return {
     version: 3,

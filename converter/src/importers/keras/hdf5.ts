@@ -78,20 +78,22 @@ export class Hdf5Reader {
     return this.guard('a group listing', () => group.keys.slice());
   }
 
-  /** A string attribute (jsfive decodes fixed and variable-length strings; bytes are decoded as UTF-8). */
+  /**
+   * A string attribute. jsfive decodes fixed and variable-length strings but keeps the NUL padding of
+   * fixed-length ones (h5py stores tf.keras 2's byte strings that way), so it is dropped here.
+   */
   stringAttr(node: Group | Dataset, name: string): string | undefined {
     const value = this.guard(`attribute "${name}"`, () => node.attrs[name]);
-    if (typeof value === 'string') return value;
-    if (value instanceof Uint8Array) return new TextDecoder().decode(value);
-    if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
-    return undefined;
+    const list = Array.isArray(value) && value.length === 1 ? value : [value];
+    return typeof list[0] === 'string' || list[0] instanceof Uint8Array ? unpad(list[0]) : undefined;
   }
 
   stringListAttr(node: Group | Dataset, name: string): string[] {
     const value = this.guard(`attribute "${name}"`, () => node.attrs[name]);
     if (value === undefined || value === null) return [];
-    const list = Array.isArray(value) ? value : [value];
-    return list.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));
+    const list = Array.isArray(value) || ArrayBuffer.isView(value) ? Array.from(value as ArrayLike<unknown>) : [value];
+    // h5py writes an empty list as an empty float array.
+    return list.filter((v) => typeof v === 'string' || v instanceof Uint8Array).map((v) => unpad(v as string | Uint8Array));
   }
 
   /** A float dataset as float32 values, checked against its shape. */
@@ -117,4 +119,9 @@ export class Hdf5Reader {
     if (rest.length === 0) return node;
     return node instanceof Group ? this.child(node, rest.join('/')) : undefined;
   }
+}
+
+function unpad(value: string | Uint8Array): string {
+  const text = typeof value === 'string' ? value : new TextDecoder().decode(value);
+  return text.replace(/\0+$/, '');
 }

@@ -40,7 +40,12 @@ export function flattenNestedModels(top: Topology, read: (raw: unknown) => Topol
         outerInput.config = { ...outerInput.config, batch_input_shape: innerInput.config['batch_input_shape'] ?? innerInput.config['batch_shape'] };
       }
     });
-    inner.outputs.forEach((k, i) => alias.set(key(layer.name, 0, i), k));
+    // References to a model's output count the model's own first node (input to output) in Keras 2 and in
+    // tfjs, and for Functional models in Keras 3, so the one call is node 1 there and node 0 elsewhere.
+    inner.outputs.forEach((k, i) => {
+      alias.set(key(layer.name, 0, i), k);
+      alias.set(key(layer.name, 1, i), k);
+    });
     for (const l of inner.layers) {
       if (l.className === 'InputLayer') continue;
       if (byName.has(l.name) && byName.get(l.name) !== layer) {
@@ -59,6 +64,8 @@ export function flattenNestedModels(top: Topology, read: (raw: unknown) => Topol
     layers: layers.map((l) => ({ ...l, inboundNodes: l.inboundNodes.map((node) => node.map(resolve)) })),
     inputs: top.inputs,
     outputs: top.outputs.map(resolve),
+    // Outputs keep the outer model's names: a nested model's output is named after the nested model.
+    outputNames: top.outputs.map((k, i) => top.outputNames?.[i] ?? k.split(':')[0]!),
   };
 }
 
