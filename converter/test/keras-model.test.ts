@@ -25,6 +25,8 @@ const FIXTURE_IO: Record<string, { inputs: string[]; outputs: string[] }> = {
   'bcw-tutorial': { inputs: ['input_layer'], outputs: ['dense_1'] },
   'small-cnn': { inputs: ['input_layer_1'], outputs: ['dense_2'] },
   'two-in-two-out': { inputs: ['image', 'meta'], outputs: ['label', 'box'] },
+  // generate-blocks.py: the layers Keras applications are built from; the output is the nested head model.
+  'keras3-blocks': { inputs: ['pixels'], outputs: ['head'] },
 };
 const KERAS3 = Object.keys(FIXTURE_IO);
 /** The Keras 2 dialect fixture (make-keras2-h5.ts): its output is the nested head model, named after it. */

@@ -96,18 +96,21 @@ export class Hdf5Reader {
     return list.filter((v) => typeof v === 'string' || v instanceof Uint8Array).map((v) => unpad(v as string | Uint8Array));
   }
 
-  /** A float dataset as float32 values, checked against its shape. */
+  /**
+   * A numeric dataset as float32 values, checked against its shape. Integer variables (Normalization's
+   * sample `count`, int64) are read too; the converters use only float ones.
+   */
   floatDataset(dataset: Dataset, name: string): DecodedWeight {
     const { shape, dtype, values } = this.guard(`dataset ${name}`, () => ({ shape: dataset.shape.slice(), dtype: dataset.dtype, values: dataset.value }));
-    if (typeof dtype !== 'string' || !/^[<>|]?f[248]$/.test(dtype)) {
-      throw new InvalidSourceError(`${this.label}: weight ${name} has HDF5 type ${JSON.stringify(dtype)}; only float16/32/64 weights are read.`);
+    if (typeof dtype !== 'string' || !/^[<>|]?([f][248]|[iu][1248])$/.test(dtype)) {
+      throw new InvalidSourceError(`${this.label}: weight ${name} has HDF5 type ${JSON.stringify(dtype)}; only float and integer weights are read.`);
     }
     const count = shape.reduce((n, d) => n * d, 1);
     const array = values as ArrayLike<number>;
     if (!array || typeof array.length !== 'number' || array.length !== count) {
       throw new InvalidSourceError(`${this.label}: weight ${name} should hold ${count} values for shape [${shape}] but holds ${array?.length ?? 0}; the file is damaged.`);
     }
-    return { name, shape, dtype: 'float32', values: Float32Array.from(array) };
+    return { name, shape, dtype: 'float32', values: Float32Array.from(array as ArrayLike<number | bigint>, Number) };
   }
 
   private child(parent: Group, path: string): Group | Dataset | undefined {
