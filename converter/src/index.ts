@@ -1,5 +1,5 @@
 /**
- * @borde/converter: float models (TensorFlow.js layers/graph models, float .tflite) to TensorFlow Lite,
+ * @borde/converter: float models (TensorFlow.js layers/graph models, Keras .keras/.h5, float .tflite) to TensorFlow Lite,
  * float32, float16, dynamic-range int8 or full-integer int8, proven in the official interpreter.
  * The `borde` CLI is a thin layer over `convert`.
  */
@@ -8,6 +8,7 @@ export type { ConvertOptions, ConvertReport, ConvertResult, ProgressEvent, Quant
 export * from './errors.js';
 export { detectSourceFormat, type SourceFormat } from './sources/detect-format.js';
 export { importLayersModel } from './importers/layers-model.js';
+export { importKerasModel, kerasFormatOf, type KerasFormat, type KerasImport, type ImportKerasOptions } from './importers/keras/keras-model.js';
 export { importGraphModel } from './importers/graph-model.js';
 export { importTfliteModel } from './importers/tflite-model.js';
 export { loadTfjsArtifacts, artifactsFromLayersModel, artifactsFromModelArtifacts } from './importers/tfjs-artifacts.js';
