@@ -240,8 +240,22 @@ function rawLayer(value: unknown, format: string): RawLayer {
   const l = value as { class_name?: unknown; config?: LayerConfig; name?: unknown; inbound_nodes?: unknown };
   if (!l || typeof l.class_name !== 'string' || !l.config) throw new InvalidSourceError(`The ${format} has a layer without class_name/config.`);
   const name = (typeof l.name === 'string' ? l.name : (l.config['name'] as string | undefined)) ?? '';
+  const { module } = value as { module?: unknown };
+  const operands = opOperands(l.inbound_nodes);
+  if ((typeof module === 'string' && module.startsWith('keras.src.ops')) || operands?.some((o) => o !== null)) {
+    // A Keras 3 op node (`x + 3.0`); the legacy .h5 config drops `module`, the scalar operand tells.
+    return { className: `ops.${l.class_name}`, name, config: { ...l.config, operands: operands ?? [] }, inboundNodes: readInboundNodes(l.inbound_nodes) };
+  }
   const detail = customLayerDetail(l.class_name, (value as { registered_name?: unknown }).registered_name);
   return { className: l.class_name, name, config: l.config, inboundNodes: readInboundNodes(l.inbound_nodes), ...(detail ? { unsupportedDetail: detail } : {}) };
+}
+
+/** The top-level positional arguments of a Keras 3 node ({args, kwargs}): null for a tensor, else the number. */
+function opOperands(inboundNodes: unknown): (number | null)[] | undefined {
+  const node = Array.isArray(inboundNodes) ? (inboundNodes[0] as { args?: unknown } | undefined) : undefined;
+  if (!node || Array.isArray(node) || !Array.isArray(node.args)) return undefined;
+  if (!node.args.some((a) => typeof a === 'number')) return undefined;
+  return node.args.map((a) => (typeof a === 'number' ? a : null));
 }
 
 /** Layers that hold Python code: Lambda, TensorFlow op layers, and classes registered outside Keras. */

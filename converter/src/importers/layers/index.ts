@@ -1,6 +1,7 @@
 import * as adv from './advanced-activations.js';
 import * as conv from './convolutional.js';
 import * as core from './core.js';
+import * as ops from './keras-ops.js';
 import * as merge from './merge.js';
 import * as norm from './normalization.js';
 import * as pool from './pooling.js';
@@ -46,6 +47,12 @@ export const LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
   Maximum: merge.maximum,
   Minimum: merge.minimum,
   Concatenate: merge.concatenate,
+  // Keras 3 op nodes (arithmetic on symbolic tensors), named `ops.<Op>` by the importer.
+  'ops.Add': ops.add,
+  'ops.Subtract': ops.subtract,
+  'ops.Multiply': ops.multiply,
+  'ops.Divide': ops.divide,
+  'ops.TrueDivide': ops.divide,
 };
 
 /** Keras aliases seen in model.json files written by other Keras versions. */
