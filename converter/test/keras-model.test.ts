@@ -154,6 +154,23 @@ describe('Keras files that cannot be converted', () => {
     }
   });
 
+  it('refuses damaged configs with InvalidSourceError (found by corrupting fixture bytes)', async () => {
+    const { zipSync, unzipSync, strFromU8, strToU8 } = await import('fflate');
+    const files = unzipSync(read('two-in-two-out/model.keras'));
+    const withConfig = (edit: (config: { config: Record<string, unknown> }) => void) => {
+      const config = JSON.parse(strFromU8(files['config.json']!));
+      edit(config);
+      return zipSync({ ...files, 'config.json': strToU8(JSON.stringify(config)) });
+    };
+    const noLayers = withConfig((c) => delete c.config['layers']);
+    expect(() => importKerasModel(noLayers)).toThrow(/functional model in the Keras .keras model has no "layers" list/);
+    const noInputs = withConfig((c) => {
+      const layers = c.config['layers'] as { name: string; inbound_nodes: unknown[] }[];
+      layers.find((l) => l.name === 'label')!.inbound_nodes = [{ args: [], kwargs: {} }];
+    });
+    expect(() => importKerasModel(noInputs)).toThrow(/Layer "label" is applied to no tensor/);
+  });
+
   it('says which file is not Keras at all', () => {
     expect(() => importKerasModel(new TextEncoder().encode('{"modelTopology": {}}'), { label: 'model.json' }))
       .toThrow(/model.json is neither a Keras .keras zip/);

@@ -115,6 +115,9 @@ export function importKerasTopology(
         poisoned.add(outKey);
         continue;
       }
+      if (inputs.length === 0) {
+        throw new InvalidSourceError(`Layer "${layer.name}" is applied to no tensor in the ${format}'s config (its inbound node lists no input); the config is damaged.`);
+      }
       if (!inputs.every((k) => tensors.has(k))) {
         next.push(item);
         continue;
@@ -232,7 +235,7 @@ export function readTopology(raw: unknown, format: string): Topology {
   const className = top['class_name'];
   const config = top['config'];
   if (className === 'Sequential') return readSequential(config, format);
-  if (className === 'Model' || className === 'Functional') return readFunctional(config as Record<string, unknown>, format);
+  if (className === 'Model' || className === 'Functional') return readFunctional(config as Record<string, unknown> | undefined, format);
   throw new UnsupportedOpsError(format, [{ name: 'modelTopology', type: className, detail: 'top-level model class' }]);
 }
 
@@ -300,8 +303,10 @@ function readSequential(config: unknown, format: string): Topology {
   return { layers, inputs: [key(inputName, 0, 0)], outputs: [previous] };
 }
 
-function readFunctional(config: Record<string, unknown>, format: string): Topology {
-  const layers = ((config['layers'] as unknown[]) ?? []).map((l) => rawLayer(l, format));
+function readFunctional(config: Record<string, unknown> | undefined, format: string): Topology {
+  const list = config?.['layers'];
+  if (!Array.isArray(list)) throw new InvalidSourceError(`The functional model in the ${format} has no "layers" list in its config.`);
+  const layers = list.map((l) => rawLayer(l, format));
   const refs = (value: unknown): string[] => {
     const list = value as unknown[];
     if (!Array.isArray(list)) return [];
@@ -312,7 +317,7 @@ function readFunctional(config: Record<string, unknown>, format: string): Topolo
       return key(n, node ?? 0, tensor ?? 0);
     });
   };
-  return { layers, inputs: refs(config['input_layers']), outputs: refs(config['output_layers']) };
+  return { layers, inputs: refs(config!['input_layers']), outputs: refs(config!['output_layers']) };
 }
 
 /** Keras 2 ([[name, node, tensor, kwargs], ...] per node) and Keras 3 ({args, kwargs} with keras_history). */
