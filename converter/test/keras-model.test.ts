@@ -97,6 +97,45 @@ describe('Keras fixtures in LiteRT against Keras model.predict', () => {
   });
 });
 
+describe('Keras dialect details', () => {
+  it('finds .keras weights by class-numbered group names when the file does not name the layers (older Keras 3)', async () => {
+    // Rewrite the fixture's model.weights.h5 without the `name` attribute Keras 3.15 puts on each `vars` group.
+    const { unzipSync, zipSync } = await import('fflate');
+    const { File: H5Reader, Group } = await import('jsfive');
+    const h5wasm = (await import('h5wasm/node')).default;
+    await h5wasm.ready;
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const files = unzipSync(read('two-in-two-out/model.keras'));
+    const weights = files['model.weights.h5']!;
+    const source = new H5Reader(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer);
+    const path = `${mkdtempSync(`${tmpdir()}/borde-keras-`)}/model.weights.h5`;
+    const out = new h5wasm.File(path, 'w');
+    type Writable = { create_group(name: string): Writable; create_dataset(args: { name: string; data: Float32Array; shape: number[]; dtype: string }): unknown };
+    const copy = (from: InstanceType<typeof Group>, to: Writable): void => {
+      for (const key of from.keys) {
+        const child = from.get(key);
+        if (child instanceof Group) copy(child, to.create_group(key));
+        else to.create_dataset({ name: key, data: Float32Array.from(child.value as ArrayLike<number>), shape: child.shape, dtype: '<f4' });
+      }
+    };
+    copy(source, out as unknown as Writable);
+    out.close();
+    const unnamed = zipSync({ ...files, 'model.weights.h5': new Uint8Array(readFileSync(path)) });
+    const constants = (g: Graph) => g.subgraphs[0]!.tensors.filter((t) => t.data).map((t) => [t.name, Array.from(t.data!)]);
+    expect(constants(importKerasModel(unnamed).graph)).toEqual(constants(importKerasModel(read('two-in-two-out/model.keras')).graph));
+  });
+
+  it('reads registered class names (keras.layers>Dense) as the class', async () => {
+    const { zipSync, unzipSync, strFromU8, strToU8 } = await import('fflate');
+    const files = unzipSync(read('bcw-tutorial/model.keras'));
+    const config = JSON.parse(strFromU8(files['config.json']!));
+    for (const layer of config.config.layers) if (layer.class_name === 'Dense') layer.class_name = 'keras.layers>Dense';
+    const renamed = importKerasModel(zipSync({ ...files, 'config.json': strToU8(JSON.stringify(config)) })).graph;
+    expect(renamed.subgraphs[0]!.operators).toEqual(importKerasModel(read('bcw-tutorial/model.keras')).graph.subgraphs[0]!.operators);
+  });
+});
+
 describe('the tutorial network from its model.keras, int8', () => {
   it('keeps test-split accuracy within 1 point of float with MSE calibration', async () => {
     // The split models-int8.test.ts uses for the bundled tfjs model: 82 test rows, the rest for calibration.
