@@ -101,16 +101,18 @@ export class Hdf5Reader {
    * sample `count`, int64) are read too; the converters use only float ones.
    */
   floatDataset(dataset: Dataset, name: string): DecodedWeight {
-    const { shape, dtype, values } = this.guard(`dataset ${name}`, () => ({ shape: dataset.shape.slice(), dtype: dataset.dtype, values: dataset.value }));
+    const { shape, dtype, raw } = this.guard(`dataset ${name}`, () => ({ shape: dataset.shape.slice(), dtype: dataset.dtype, raw: dataset.value }));
     if (typeof dtype !== 'string' || !/^[<>|]?([f][248]|[iu][1248])$/.test(dtype)) {
       throw new InvalidSourceError(`${this.label}: weight ${name} has HDF5 type ${JSON.stringify(dtype)}; only float and integer weights are read.`);
     }
     const count = shape.reduce((n, d) => n * d, 1);
-    const array = values as ArrayLike<number>;
+    const array = raw as ArrayLike<number>;
     if (!array || typeof array.length !== 'number' || array.length !== count) {
       throw new InvalidSourceError(`${this.label}: weight ${name} should hold ${count} values for shape [${shape}] but holds ${array?.length ?? 0}; the file is damaged.`);
     }
-    return { name, shape, dtype: 'float32', values: Float32Array.from(array as ArrayLike<number | bigint>, Number) };
+    // int64 datasets come back as bigints; `new Float32Array(array)` is the fast path for plain numbers.
+    const values = typeof array[0] === 'bigint' ? Float32Array.from(array as ArrayLike<number | bigint>, Number) : new Float32Array(array);
+    return { name, shape, dtype: 'float32', values };
   }
 
   private child(parent: Group, path: string): Group | Dataset | undefined {
