@@ -126,6 +126,18 @@ describe('Keras dialect details', () => {
     expect(constants(importKerasModel(unnamed).graph)).toEqual(constants(importKerasModel(read('two-in-two-out/model.keras')).graph));
   });
 
+  it('takes a Sequential model\'s input shape from build_input_shape when it lists no InputLayer (Keras 3)', async () => {
+    const { zipSync, unzipSync, strFromU8, strToU8 } = await import('fflate');
+    const files = unzipSync(read('bcw-tutorial/model.keras'));
+    const config = JSON.parse(strFromU8(files['config.json']!));
+    config.config.layers = config.config.layers.filter((l: { class_name: string }) => l.class_name !== 'InputLayer');
+    expect(config.config.build_input_shape).toEqual([null, 9]);
+    const { graph } = importKerasModel(zipSync({ ...files, 'config.json': strToU8(JSON.stringify(config)) }));
+    const input = graph.subgraphs[0]!.tensors[graph.signatures[0]!.inputs[0]!.tensorIndex]!;
+    expect(input.shape).toEqual([1, 9]);
+    expect(graph.subgraphs[0]!.operators).toEqual(importKerasModel(read('bcw-tutorial/model.keras')).graph.subgraphs[0]!.operators);
+  });
+
   it('reads registered class names (keras.layers>Dense) as the class', async () => {
     const { zipSync, unzipSync, strFromU8, strToU8 } = await import('fflate');
     const files = unzipSync(read('bcw-tutorial/model.keras'));
