@@ -65,7 +65,7 @@ export interface ImportKerasTopologyOptions extends ImportLayersModelOptions {
 /**
  * Imports a Keras model config (Sequential or functional, Keras 2 or Keras 3 dialect, nested models
  * inlined) with its weights, keyed `layer/weight` (Keras weight names: `kernel`, `bias`, ...). Shared by the
- * tfjs layers-model importer and the Keras .keras/.h5 importer. `weights` is called once the layers are
+ * tfjs layers-model importer and the Keras .keras/.h5 importer. `weightsOf` is called once the layers are
  * known to be convertible.
  */
 export function importKerasTopology(
