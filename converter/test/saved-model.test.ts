@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { writeModel } from '@borde/tflite';
+import { compareTensors, openLiteRtModel, type HarnessTensor } from '@borde/test/harness';
+import { describe, expect, it } from 'vitest';
+import { parseNpy } from '../src/calibration/npy.js';
+import { InvalidSourceError } from '../src/errors.js';
+import { importSavedModel, readSavedModelFolder } from '../src/importers/savedmodel/index.js';
+import { optimize } from '../src/passes/index.js';
+
+// The three SavedModels Keras 3.15 exported (model.export) in test/fixtures/keras/<name>/saved_model,
+// converted to float32 TFLite and run in LiteRT on the fixtures' inputs, against Keras' own outputs.
+// Names, not positions: the signature's inputs are the Keras input names, its outputs output_<i> in the
+// Keras model's output order (the fixtures' README).
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/keras/', import.meta.url));
+const npy = (name: string, file: string) => parseNpy(readFileSync(`${FIXTURES}${name}/${file}.npy`), file);
+
+interface Case {
+  name: string;
+  /** Signature input key -> the fixture's input file. */
+  inputs: Record<string, string>;
+  outputs: Record<string, string>;
+  operators: string[];
+}
+
+const CASES: Case[] = [
+  { name: 'bcw-tutorial', inputs: { keras_tensor: 'input_0' }, outputs: { output_0: 'output_0' }, operators: ['FULLY_CONNECTED', 'LOGISTIC'] },
+  // The batch norms must fold into the convolutions (a fold that ignored the statistics fails the values).
+  { name: 'small-cnn', inputs: { keras_tensor_4: 'input_0' }, outputs: { output_0: 'output_0' }, operators: ['CONV_2D', 'DEPTHWISE_CONV_2D', 'MAX_POOL_2D', 'SOFTMAX'] },
+  { name: 'two-in-two-out', inputs: { image: 'input_0', meta: 'input_1' }, outputs: { output_0: 'output_0', output_1: 'output_1' }, operators: ['CONV_2D', 'CONCATENATION', 'ELU', 'LEAKY_RELU'] },
+];
+
+describe('SavedModel importer on Keras-exported SavedModels', () => {
+  for (const c of CASES) {
+    it(`${c.name}: float32 TFLite in LiteRT matches Keras within 1e-5 of the output range`, async () => {
+      const graph = optimize(importSavedModel(await readSavedModelFolder(`${FIXTURES}${c.name}/saved_model`)));
+      const signature = graph.signatures[0]!;
+      expect(signature.inputs.map((t) => t.name).sort()).toEqual(Object.keys(c.inputs).sort());
+      expect(signature.outputs.map((t) => t.name).sort()).toEqual(Object.keys(c.outputs).sort());
+      const opcodes = new Set(graph.subgraphs[0]!.operators.map((o) => o.opcode));
+      for (const op of c.operators) expect(opcodes).toContain(op);
+      // small-cnn: every batch norm folded into its convolution; the one ADD left is the residual.
+      if (c.name === 'small-cnn') expect(graph.subgraphs[0]!.operators.filter((o) => o.opcode === 'ADD')).toHaveLength(1);
+
+      const model = await openLiteRtModel(writeModel(graph));
+      try {
+        const inputs = Object.fromEntries(Object.entries(c.inputs).map(([key, file]) => [key, npy(c.name, file)]));
+        const expected = Object.fromEntries(Object.entries(c.outputs).map(([key, file]) => [key, npy(c.name, file)]));
+        const batch = Object.values(inputs)[0]!.shape[0]!;
+        const actual: Record<string, number[]> = {};
+        for (let row = 0; row < batch; row++) {
+          const feed: HarnessTensor[] = model.inputs.map((detail) => {
+            const a = inputs[detail.name]!;
+            const size = a.data.length / batch;
+            return { name: detail.name, dtype: 'float32', shape: [1, ...a.shape.slice(1)], data: Float32Array.from(Array.prototype.slice.call(a.data, row * size, (row + 1) * size)) };
+          });
+          for (const out of await model.run(feed)) (actual[out.name!] ??= []).push(...(out.data as Float32Array));
+        }
+        for (const [key, want] of Object.entries(expected)) {
+          const cmp = compareTensors(
+            { name: key, dtype: 'float32', shape: want.shape, data: Float32Array.from(actual[key] ?? []) },
+            { name: key, dtype: 'float32', shape: want.shape, data: Float32Array.from(want.data) },
+          );
+          expect(cmp.maxRelError, `${c.name} ${key}`).toBeLessThan(1e-5);
+        }
+      } finally {
+        model.close();
+      }
+    });
+  }
+});
