@@ -70,3 +70,58 @@ describe('SavedModel importer on Keras-exported SavedModels', () => {
     });
   }
 });
+
+describe('SavedModel importer on bad input', () => {
+  const folder = `${FIXTURES}two-in-two-out/saved_model`;
+  const withFile = async (path: string, edit: (bytes: Uint8Array) => Uint8Array | undefined) => {
+    const files = new Map(await readSavedModelFolder(folder));
+    const edited = edit(files.get(path)!);
+    if (edited === undefined) files.delete(path);
+    else files.set(path, edited);
+    return files;
+  };
+  const expectInvalid = (files: ReadonlyMap<string, Uint8Array>, message: RegExp, options = {}) => {
+    let error: unknown;
+    try {
+      importSavedModel(files, options);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidSourceError);
+    expect((error as InvalidSourceError).code).toBe('INVALID_SOURCE');
+    expect((error as Error).message).toMatch(message);
+  };
+
+  it('a truncated saved_model.pb, at any length, is an InvalidSourceError', async () => {
+    const pb = (await readSavedModelFolder(folder)).get('saved_model.pb')!;
+    for (const fraction of [0.999, 0.9, 0.5, 0.1, 0.01]) {
+      expectInvalid(await withFile('saved_model.pb', (b) => b.subarray(0, Math.floor(pb.byteLength * fraction))), /saved_model\.pb|MetaGraph|signature/);
+    }
+    expectInvalid(await withFile('saved_model.pb', () => undefined), /no saved_model\.pb/);
+  });
+
+  it('missing variables, a missing shard, or a truncated index or shard are InvalidSourceErrors', async () => {
+    const all = await readSavedModelFolder(folder);
+    const noVariables = new Map([...all].filter(([path]) => !path.startsWith('variables/')));
+    expectInvalid(noVariables, /no variables\/variables\.index/);
+    expectInvalid(await withFile('variables/variables.data-00000-of-00001', () => undefined), /variables\.data-00000-of-00001, which is missing/);
+    for (const keep of [0, 10, 47, 300, all.get('variables/variables.index')!.byteLength - 1]) {
+      expectInvalid(await withFile('variables/variables.index', (b) => b.subarray(0, keep)), /variables\.index/);
+    }
+    expectInvalid(await withFile('variables/variables.data-00000-of-00001', (b) => b.subarray(0, b.byteLength - 100)), /truncated/);
+  });
+
+  it('a flipped byte in the index or a shard fails its CRC-32C check', async () => {
+    const flip = (at: number) => (b: Uint8Array) => {
+      const copy = b.slice();
+      copy[at] = copy[at]! ^ 0xff;
+      return copy;
+    };
+    expectInvalid(await withFile('variables/variables.index', flip(20)), /CRC-32C|corrupt/);
+    expectInvalid(await withFile('variables/variables.data-00000-of-00001', flip(5000)), /CRC-32C/);
+  });
+
+  it('an unknown signature names the ones the SavedModel has', async () => {
+    expectInvalid(await readSavedModelFolder(folder), /no signature 'predict'.*'serve', 'serving_default'/, { signature: 'predict' });
+  });
+});

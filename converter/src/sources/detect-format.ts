@@ -1,12 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConverterError, InvalidSourceError } from '../errors.js';
 
-export type SourceFormat = 'tfjs-layers' | 'tfjs-graph' | 'tflite';
+export type SourceFormat = 'tfjs-layers' | 'tfjs-graph' | 'tflite' | 'savedmodel';
 
 export interface DetectedSource {
   format: SourceFormat;
-  /** The model file itself: model.json for tfjs models, the .tflite file otherwise. */
+  /** The model file itself: model.json for tfjs models, the folder of a SavedModel, the .tflite file otherwise. */
   path: string;
 }
 
@@ -18,6 +18,9 @@ export async function detectSourceFormat(path: string): Promise<DetectedSource> 
   const info = await stat(path).catch((error: unknown) => {
     throw new ConverterError('SOURCE_NOT_FOUND', `source model not found: ${path}`, { cause: error });
   });
+  // A SavedModel is a folder holding saved_model.pb (given as the folder or as that file).
+  if (info.isDirectory() && (await stat(join(path, 'saved_model.pb')).catch(() => undefined))?.isFile()) return { format: 'savedmodel', path };
+  if (!info.isDirectory() && basename(path) === 'saved_model.pb') return { format: 'savedmodel', path: dirname(path) };
   const file = info.isDirectory() ? join(path, 'model.json') : path;
   if (/\.(h5|hdf5|keras)$/i.test(file)) {
     throw new ConverterError(
@@ -31,7 +34,7 @@ export async function detectSourceFormat(path: string): Promise<DetectedSource> 
   if (head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === 'TFL3') return { format: 'tflite', path: file };
   throw new ConverterError(
     'UNSUPPORTED_FORMAT',
-    `${path}: not a model Borde can convert; expected a TensorFlow.js model.json (or its folder) or a .tflite file`,
+    `${path}: not a model Borde can convert; expected a TensorFlow.js model.json (or its folder), a SavedModel folder or a .tflite file`,
   );
 }
 

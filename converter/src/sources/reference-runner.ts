@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Graph } from '@borde/tflite';
+import { createExecutor } from '@borde/runtime';
 import type { ModelRunner } from '../verify/verify.js';
 import type { TensorValue } from '../verify/tensor-value.js';
 
@@ -61,5 +63,25 @@ export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifa
       }
     },
     dispose: () => model.dispose(),
+  };
+}
+
+/**
+ * A float Graph run op by op on TensorFlow.js kernels (Borde's executor, cpu): the reference for sources
+ * that no JavaScript engine runs (a SavedModel), so the written file is still checked against
+ * independent kernels, before the optimization passes. Outputs carry the signature's names.
+ */
+export async function graphReference(graph: Graph): Promise<{ name: string; run: ModelRunner; dispose(): void }> {
+  await tf.ready();
+  const executor = await createExecutor(graph, { backends: ['cpu'] });
+  const signature = graph.signatures[0];
+  const names = executor.outputs.map((o) => signature?.outputs.find((s) => s.tensorIndex === o.index)?.name ?? o.name);
+  return {
+    name: `tfjs ${tf.version.tfjs} (the imported float graph on Borde's op-by-op executor, cpu)`,
+    run: async (inputs) => {
+      const { outputs } = await executor.run(inputs.map((t) => ({ data: t.data as Float32Array | Int32Array, shape: t.shape })));
+      return outputs.map((o, i) => ({ name: names[i]!, dtype: o.dtype === 'int32' ? 'int32' : 'float32', shape: o.shape, data: o.data as Float32Array | Int32Array }));
+    },
+    dispose: () => executor.dispose(),
   };
 }
