@@ -164,14 +164,16 @@ function freeze(nodes: NodeDef[], variables: Map<string, { read(): DecodedWeight
   const weights = new Map<string, DecodedWeight>();
   const frozen = nodes.map((node) => {
     if (node.op !== 'ReadVariableOp') return node;
-    let handle = parseInputRef(node.input?.[0] ?? '')?.node;
     // A handle may be forwarded by Identity nodes (or the IdentityN an inlined call became).
-    for (let hops = 0; handle !== undefined && !variables.has(handle) && hops < nodes.length; hops++) {
-      const producer = byName.get(handle);
-      if (producer?.op !== 'Identity' && producer?.op !== 'IdentityN') break;
-      const ref = producer.op === 'Identity' ? producer.input?.[0] : producer.input?.[parseInputRef(node.input![0]!)!.output];
-      handle = parseInputRef(ref ?? '')?.node;
+    let ref = node.input?.[0];
+    for (let hops = 0; hops < nodes.length; hops++) {
+      const parsed = parseInputRef(ref ?? '');
+      const producer = parsed && !variables.has(parsed.node) ? byName.get(parsed.node) : undefined;
+      if (producer?.op === 'Identity') ref = producer.input?.[0];
+      else if (producer?.op === 'IdentityN') ref = producer.input?.[parsed!.output];
+      else break;
     }
+    const handle = parseInputRef(ref ?? '')?.node;
     const variable = handle === undefined ? undefined : variables.get(handle);
     if (variable === undefined) {
       throw new InvalidSourceError(`ReadVariableOp '${node.name}' reads a variable that the signature's function does not capture; it cannot be frozen.`);
