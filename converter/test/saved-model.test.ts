@@ -141,6 +141,13 @@ describe('SavedModel importer on bad input', () => {
     expectInvalid(await withFile('variables/variables.data-00000-of-00001', flip(5000)), /CRC-32C/);
   });
 
+  it("another model's variables/ folder is refused, not converted into a wrong model", async () => {
+    const own = await readSavedModelFolder(folder);
+    const other = await readSavedModelFolder(`${FIXTURES}small-cnn/saved_model`);
+    const mixed = new Map([...own].filter(([path]) => !path.startsWith('variables/')).concat([...other].filter(([path]) => path.startsWith('variables/'))));
+    expectInvalid(mixed, /belongs to another model|no value in the checkpoint/);
+  });
+
   it('an unknown signature names the ones the SavedModel has', async () => {
     expectInvalid(await readSavedModelFolder(folder), /no signature 'predict'.*'serve', 'serving_default'/, { signature: 'predict' });
   });

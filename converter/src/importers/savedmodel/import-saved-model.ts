@@ -152,7 +152,21 @@ function capturedVariables(
         throw new InvalidSourceError(`Variable '${object.variable.name ?? objectId}' (object ${objectId}) has no value in the checkpoint in variables/.`);
       }
       const b = bundle;
-      out.set(handle, { read: () => b.read(checkpointKey) });
+      const variable = object.variable;
+      out.set(handle, {
+        read: () => {
+          const value = b.read(checkpointKey);
+          // The object graph records each variable's shape: a checkpoint tensor of another shape means the
+          // two do not belong together.
+          const declared = variable.shape?.unknownRank ? undefined : variable.shape?.dim?.map((d) => Number(d.size ?? 0));
+          if (declared !== undefined && declared.join() !== value.shape.join()) {
+            throw new InvalidSourceError(
+              `Variable '${variable.name ?? objectId}' is [${declared.join(', ')}] in saved_model.pb but its checkpoint tensor '${checkpointKey}' is [${value.shape.join(', ')}]: the variables/ folder belongs to another model.`,
+            );
+          }
+          return value;
+        },
+      });
     }
   }
   return out;

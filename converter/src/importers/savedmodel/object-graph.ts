@@ -12,7 +12,7 @@ export interface SavedObjectJson {
   children?: ObjectReference[];
   userObject?: { identifier?: string };
   function?: { concreteFunctions?: string[] };
-  variable?: { dtype?: string; shape?: unknown; name?: string };
+  variable?: { dtype?: string; shape?: { dim?: { size?: number }[]; unknownRank?: boolean }; name?: string };
   bareConcreteFunction?: { concreteFunctionName?: string };
 }
 
