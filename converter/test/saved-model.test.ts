@@ -11,16 +11,20 @@ import { convert } from '../src/convert.js';
 import { int8SpecViolations } from './support/int8-spec.js';
 import { breastCancerData } from './support/model-data.js';
 
-// The three SavedModels Keras 3.15 exported (model.export) in test/fixtures/keras/<name>/saved_model,
-// converted to float32 TFLite and run in LiteRT on the fixtures' inputs, against Keras' own outputs.
+// The SavedModels Keras 3.15 exported (model.export) in test/fixtures/keras/<name>/saved_model, and the two
+// of test/fixtures/savedmodel/ (generate.py there),
+// converted to float32 TFLite and run in LiteRT on the fixtures' inputs, against TensorFlow's own outputs.
 // Names, not positions: the signature's inputs are the Keras input names, its outputs output_<i> in the
 // Keras model's output order (the fixtures' README).
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/keras/', import.meta.url));
-const npy = (name: string, file: string) => parseNpy(readFileSync(`${FIXTURES}${name}/${file}.npy`), file);
+const SAVEDMODEL_FIXTURES = fileURLToPath(new URL('./fixtures/savedmodel/', import.meta.url));
+const npy = (dir: string, file: string) => parseNpy(readFileSync(`${dir}/${file}.npy`), file);
 
 interface Case {
   name: string;
+  /** Folder holding saved_model/ and the .npy files (default the Keras fixtures'). */
+  root?: string;
   /** Signature input key -> the fixture's input file. */
   inputs: Record<string, string>;
   outputs: Record<string, string>;
@@ -32,12 +36,17 @@ const CASES: Case[] = [
   // The batch norms must fold into the convolutions (a fold that ignored the statistics fails the values).
   { name: 'small-cnn', inputs: { keras_tensor_4: 'input_0' }, outputs: { output_0: 'output_0' }, operators: ['CONV_2D', 'DEPTHWISE_CONV_2D', 'MAX_POOL_2D', 'SOFTMAX'] },
   { name: 'two-in-two-out', inputs: { image: 'input_0', meta: 'input_1' }, outputs: { output_0: 'output_0', output_1: 'output_1' }, operators: ['CONV_2D', 'CONCATENATION', 'ELU', 'LEAKY_RELU'] },
+  // Made by test/fixtures/savedmodel/generate.py: a plain tf.Module (two variables named `w`, a nested
+  // tf.function, named outputs) and the Keras-applications layer vocabulary (hard_swish, SE, padding).
+  { name: 'tf-module', root: SAVEDMODEL_FIXTURES, inputs: { x: 'input_0' }, outputs: { score: 'output_0', features: 'output_1' }, operators: ['FULLY_CONNECTED', 'SOFTMAX'] },
+  { name: 'app-blocks', root: SAVEDMODEL_FIXTURES, inputs: { pixels: 'input_0' }, outputs: { output_0: 'output_0' }, operators: ['PAD', 'DEPTHWISE_CONV_2D', 'MEAN', 'SOFTMAX'] },
 ];
 
-describe('SavedModel importer on Keras-exported SavedModels', () => {
+describe('SavedModel importer on SavedModels exported by Keras and TensorFlow', () => {
   for (const c of CASES) {
-    it(`${c.name}: float32 TFLite in LiteRT matches Keras within 1e-5 of the output range`, async () => {
-      const graph = optimize(importSavedModel(await readSavedModelFolder(`${FIXTURES}${c.name}/saved_model`)));
+    it(`${c.name}: float32 TFLite in LiteRT matches TensorFlow within 1e-5 of the output range`, async () => {
+      const dir = `${c.root ?? FIXTURES}${c.name}`;
+      const graph = optimize(importSavedModel(await readSavedModelFolder(`${dir}/saved_model`)));
       const signature = graph.signatures[0]!;
       expect(signature.inputs.map((t) => t.name).sort()).toEqual(Object.keys(c.inputs).sort());
       expect(signature.outputs.map((t) => t.name).sort()).toEqual(Object.keys(c.outputs).sort());
@@ -48,8 +57,8 @@ describe('SavedModel importer on Keras-exported SavedModels', () => {
 
       const model = await openLiteRtModel(writeModel(graph));
       try {
-        const inputs = Object.fromEntries(Object.entries(c.inputs).map(([key, file]) => [key, npy(c.name, file)]));
-        const expected = Object.fromEntries(Object.entries(c.outputs).map(([key, file]) => [key, npy(c.name, file)]));
+        const inputs = Object.fromEntries(Object.entries(c.inputs).map(([key, file]) => [key, npy(dir, file)]));
+        const expected = Object.fromEntries(Object.entries(c.outputs).map(([key, file]) => [key, npy(dir, file)]));
         const batch = Object.values(inputs)[0]!.shape[0]!;
         const actual: Record<string, number[]> = {};
         for (let row = 0; row < batch; row++) {
