@@ -119,8 +119,8 @@ function reachable(nodes: Map<string, NodeDef>, refs: string[], what: string): N
 }
 
 /**
- * The checkpoint tensor of every resource handle the signature's function captures, by the graph node
- * that passes it in: a concrete function's captured inputs come last, and its `bound_inputs` name the
+ * The checkpoint tensor of every variable the signature's function captures, by the graph node that
+ * passes its handle in: a concrete function's captured inputs come last, and its `bound_inputs` name the
  * object-graph node of each, which the checkpoint's object graph maps to a key.
  */
 function capturedVariables(
@@ -145,8 +145,10 @@ function capturedVariables(
       const checkpointKey = keys.get(objectId);
       const object = objectGraph.nodes?.[objectId];
       if (handle === undefined || first < 0) throw new InvalidSourceError(`Node '${node.name}' passes fewer inputs than function '${fn.signature.name}' captures.`);
+      // A captured constant is passed in by a Const node of the graph, which is imported as any Const.
+      if (object?.constant !== undefined) continue;
       if (object?.variable === undefined) {
-        throw new InvalidSourceError(`Function '${fn.signature.name}' captures object ${objectId}, which is not a variable (captured constants and assets are not converted).`);
+        throw new InvalidSourceError(`Function '${fn.signature.name}' captures object ${objectId}, which is neither a variable nor a constant (assets and other resources are not converted).`);
       }
       if (checkpointKey === undefined) {
         throw new InvalidSourceError(`Variable '${object.variable.name ?? objectId}' (object ${objectId}) has no value in the checkpoint in variables/.`);

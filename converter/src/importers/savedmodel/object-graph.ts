@@ -14,6 +14,7 @@ export interface SavedObjectJson {
   function?: { concreteFunctions?: string[] };
   variable?: { dtype?: string; shape?: { dim?: { size?: number }[]; unknownRank?: boolean }; name?: string };
   bareConcreteFunction?: { concreteFunctionName?: string };
+  constant?: { operation?: string };
 }
 
 export interface SavedObjectGraphJson {

@@ -135,6 +135,8 @@ message SavedFunction { repeated string concrete_functions = 1; }
 
 message SavedUserObject { string identifier = 1; }
 
+message SavedConstant { string operation = 1; }
+
 message SavedObject {
   repeated ObjectReference children = 1;
   oneof kind {
@@ -142,6 +144,7 @@ message SavedObject {
     SavedFunction function = 6;
     SavedVariable variable = 7;
     SavedBareConcreteFunction bare_concrete_function = 8;
+    SavedConstant constant = 9;
   }
 }
 
