@@ -4,12 +4,13 @@ import { writeModel } from '@borde/tflite';
 import { compareTensors, openLiteRtModel, type HarnessTensor } from '@borde/test/harness';
 import { describe, expect, it } from 'vitest';
 import { parseNpy } from '../src/calibration/npy.js';
-import { InvalidSourceError } from '../src/errors.js';
+import { ConverterError, InvalidSourceError } from '../src/errors.js';
 import { importSavedModel, readSavedModelFolder } from '../src/importers/savedmodel/index.js';
 import { optimize } from '../src/passes/index.js';
 import { convert } from '../src/convert.js';
 import { int8SpecViolations } from './support/int8-spec.js';
 import { breastCancerData } from './support/model-data.js';
+import { createRng } from '../src/verify/seeded-inputs.js';
 
 // The SavedModels Keras 3.15 exported (model.export) in test/fixtures/keras/<name>/saved_model, and the two
 // of test/fixtures/savedmodel/ (generate.py there),
@@ -155,6 +156,23 @@ describe('SavedModel importer on bad input', () => {
     const other = await readSavedModelFolder(`${FIXTURES}small-cnn/saved_model`);
     const mixed = new Map([...own].filter(([path]) => !path.startsWith('variables/')).concat([...other].filter(([path]) => path.startsWith('variables/'))));
     expectInvalid(mixed, /belongs to another model|no value in the checkpoint/);
+  });
+
+  it('seeded random byte corruptions of saved_model.pb and the index import or fail with a typed error, never a crash', async () => {
+    const files = await readSavedModelFolder(folder);
+    const rng = createRng(42);
+    for (const path of ['saved_model.pb', 'variables/variables.index']) {
+      for (let i = 0; i < 40; i++) {
+        const copy = files.get(path)!.slice();
+        for (let k = 0; k < 3; k++) copy[Math.floor(rng() * copy.length)] = Math.floor(rng() * 256);
+        try {
+          importSavedModel(new Map(files).set(path, copy));
+        } catch (error) {
+          // Corruption the format cannot detect (saved_model.pb has no checksum) may import; nothing may crash.
+          expect(error, `${path} corruption ${i}: ${(error as Error).stack}`).toBeInstanceOf(ConverterError);
+        }
+      }
+    }
   });
 
   it('an unknown signature names the ones the SavedModel has', async () => {
