@@ -12,8 +12,9 @@ const MAX_DEPTH = 64;
 
 /**
  * Replaces every call into the function library (StatefulPartitionedCall, PartitionedCall, or a node whose
- * op is a function name), nested or not, by the function's body: body nodes are renamed `<call>/<node>`,
- * their argument references become the call's inputs, and the call node becomes an IdentityN of the
+ * op is a function name), nested or not, by the function's body: body nodes keep their names (Keras
+ * writes layer paths there) unless taken, then become `<call>/<node>`; argument references become the
+ * call's inputs, and the call node becomes an IdentityN of the
  * function's return values, so `call:k` still names output k. Function bodies write references as
  * `node:output_arg:index`; they are rewritten to the graph form `node:k` with the ops' OpDefs.
  * Control dependencies are dropped: nothing at inference waits on them.
@@ -27,11 +28,22 @@ export class FunctionInliner {
     for (const op of opDefs) this.opDefs.set(op.name, op);
   }
 
+  /** Node names taken so far: a body node keeps its own name (what reports show) unless it is taken. */
+  private used = new Set<string>();
+
   /** The graph's nodes with every function call inlined (graph-level references are already `node:k`). */
   flatten(nodes: NodeDef[]): NodeDef[] {
+    this.used = new Set(nodes.map((n) => n.name));
     const out: NodeDef[] = [];
     for (const node of nodes) this.emit({ ...node, input: (node.input ?? []).filter((r) => !r.startsWith('^')) }, out, []);
     return out;
+  }
+
+  private uniqueName(name: string, prefix: string): string {
+    let candidate = this.used.has(name) ? `${prefix}${name}` : name;
+    for (let k = 1; this.used.has(candidate); k++) candidate = `${prefix}${name}_${k}`;
+    this.used.add(candidate);
+    return candidate;
   }
 
   /** The function a node calls, if any. */
@@ -65,6 +77,7 @@ export class FunctionInliner {
     const prefix = `${node.name}/`;
     const body = fn.nodeDef ?? [];
     const bodyNodes = new Map(body.map((n) => [n.name, n]));
+    const names = new Map(body.map((n) => [n.name, this.uniqueName(n.name, prefix)]));
     const rewrite = (ref: string): string => {
       const arg = argRefs.get(ref);
       if (arg !== undefined) return arg;
@@ -73,11 +86,11 @@ export class FunctionInliner {
       if (p === undefined || outputArg === undefined) {
         throw new InvalidSourceError(`Function '${fname}' refers to '${ref}', which is neither an argument nor a node of it.`);
       }
-      return `${prefix}${producer}:${this.outputIndex(p, outputArg, Number(index ?? 0), fname)}`;
+      return `${names.get(producer!)}:${this.outputIndex(p, outputArg, Number(index ?? 0), fname)}`;
     };
     for (const b of body) {
       const input = (b.input ?? []).filter((r) => !r.startsWith('^')).map(rewrite);
-      this.emit({ ...b, name: `${prefix}${b.name}`, input }, out, [...stack, fname]);
+      this.emit({ ...b, name: names.get(b.name)!, input }, out, [...stack, fname]);
     }
     const returns = (fn.signature.outputArg ?? []).map((o) => {
       const ref = fn.ret?.[o.name];
