@@ -8,6 +8,8 @@ export type TfDataType = string | number;
 
 type Decoded = Pick<DecodedWeight, 'dtype' | 'values'>;
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 const ELEMENT_BYTES: Record<string, number> = {
   DT_FLOAT: 4, DT_DOUBLE: 8, DT_INT32: 4, DT_INT64: 8, DT_INT16: 2, DT_UINT16: 2, DT_INT8: 1, DT_UINT8: 1,
   DT_BOOL: 1, DT_HALF: 2, DT_BFLOAT16: 2,
@@ -29,7 +31,8 @@ export function tensorValues(dtype: TfDataType, shape: number[], bytes: Uint8Arr
   const floats = (read: (i: number) => number): Decoded => ({ dtype: 'float32', values: Float32Array.from({ length: count }, (_v, i) => read(i)) });
   const ints = (read: (i: number) => number): Decoded => ({ dtype: 'int32', values: Int32Array.from({ length: count }, (_v, i) => read(i)) });
   switch (String(dtype)) {
-    case 'DT_FLOAT': return floats((i) => view.getFloat32(i * 4, true));
+    // The common case, a copy of the bytes (weights can be hundreds of MB); element by element elsewhere.
+    case 'DT_FLOAT': return LITTLE_ENDIAN ? { dtype: 'float32', values: new Float32Array(bytes.slice().buffer) } : floats((i) => view.getFloat32(i * 4, true));
     case 'DT_DOUBLE': return floats((i) => view.getFloat64(i * 8, true));
     case 'DT_HALF': return floats((i) => float16BitsToFloat32(view.getUint16(i * 2, true)));
     case 'DT_BFLOAT16': return floats((i) => new Float32Array(new Uint32Array([view.getUint16(i * 2, true) << 16]).buffer)[0]!);
