@@ -84,6 +84,31 @@ describe('SavedModel importer on SavedModels exported by Keras and TensorFlow', 
   }
 });
 
+describe('SavedModel importer options', () => {
+  it('inputShapes by signature key: the whole batch of two-in-two-out runs at once and matches Keras', async () => {
+    const dir = `${FIXTURES}two-in-two-out`;
+    const graph = optimize(importSavedModel(await readSavedModelFolder(`${dir}/saved_model`), { inputShapes: { image: [4, 16, 16, 1], meta: [4, 4] } }));
+    const model = await openLiteRtModel(writeModel(graph));
+    try {
+      const files: Record<string, string> = { image: 'input_0', meta: 'input_1' };
+      const feed: HarnessTensor[] = model.inputs.map((d) => {
+        const a = npy(dir, files[d.name]!);
+        return { name: d.name, dtype: 'float32', shape: a.shape, data: Float32Array.from(a.data) };
+      });
+      const outputs = await model.run(feed);
+      for (const [key, file] of [['output_0', 'output_0'], ['output_1', 'output_1']] as const) {
+        const want = npy(dir, file);
+        const got = outputs.find((o) => o.name === key)!;
+        expect(got.shape).toEqual(want.shape);
+        const cmp = compareTensors({ ...got, dtype: 'float32', data: got.data as Float32Array }, { dtype: 'float32', shape: want.shape, data: Float32Array.from(want.data) });
+        expect(cmp.maxRelError).toBeLessThan(1e-5);
+      }
+    } finally {
+      model.close();
+    }
+  });
+});
+
 describe('tutorial network from its SavedModel, int8', () => {
   // Measured: per-tensor FULLY_CONNECTED weights with min/max calibration (the defaults) flip one of the
   // 82 rows (float 0.951, int8 0.939); per-channel weights (or --calibration-method mse) keep every row.

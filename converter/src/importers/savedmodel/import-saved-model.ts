@@ -1,6 +1,6 @@
 import type { Graph } from '@borde/tflite';
 import { InvalidSourceError } from '../../errors.js';
-import { importGraphDef, type GraphSignature, type ImportGraphModelOptions } from '../graph-model.js';
+import { importGraphDef, type GraphSignature } from '../graph-model.js';
 import { parseInputRef } from '../graph-ops/attrs.js';
 import type { NodeDef, TensorJson, TensorShapeJson } from '../graph-ops/types.js';
 import type { DecodedWeight } from '../tfjs-artifacts.js';
@@ -12,7 +12,12 @@ import { constValues } from './tensor-values.js';
 
 export type { SavedModelFiles };
 
-export interface ImportSavedModelOptions extends Omit<ImportGraphModelOptions, 'weights' | 'outputs'> {
+export interface ImportSavedModelOptions {
+  /**
+   * Static shapes for inputs with unknown dimensions, by signature input key. Without it an unknown first
+   * dimension (the batch) becomes 1, and any other unknown dimension is an error that names the input.
+   */
+  inputShapes?: Record<string, number[]>;
   /** The signature to convert (default `serving_default`). */
   signature?: string;
   /** The MetaGraph to read, by tag (default `serve`). */
@@ -62,16 +67,22 @@ export function importSavedModel(files: SavedModelFiles, options: ImportSavedMod
       weights.set(node.name, constValues(node.name, tensor));
     }
   }
+  const placeholders = new Map<string, string>(); // signature input key -> Placeholder node
   for (const { key: k, ref } of inputRefs) {
-    if (!kept.some((n) => n.name === parseInputRef(ref)?.node && n.op === 'Placeholder')) {
-      throw new InvalidSourceError(`Signature '${key}' input '${k}' names ${ref}, which is not a Placeholder its outputs depend on.`);
-    }
+    const placeholder = byName.get(parseInputRef(ref)?.node ?? '');
+    if (placeholder?.op !== 'Placeholder') throw new InvalidSourceError(`Signature '${key}' input '${k}' names ${ref}, which is not a Placeholder of the graph.`);
+    placeholders.set(k, placeholder.name);
+    // An input the outputs do not depend on stays a model input, as the signature says.
+    if (!kept.some((n) => n.name === placeholder.name)) kept.unshift(placeholder);
   }
   const graphSignature: GraphSignature = {
     inputs: Object.fromEntries(inputRefs.map(({ key: k, ref, info }) => [k, { name: ref, ...(info.tensorShape ? { tensorShape: info.tensorShape } : {}) }])),
     outputs: Object.fromEntries(outputRefs.map(({ key: k, ref }) => [k, { name: ref }])),
   };
-  return importGraphDef(kept, weights, graphSignature, options, FORMAT);
+  const inputShapes = options.inputShapes
+    ? Object.fromEntries(Object.entries(options.inputShapes).map(([k, shape]) => [placeholders.get(k) ?? k, shape]))
+    : undefined;
+  return importGraphDef(kept, weights, graphSignature, inputShapes ? { inputShapes } : {}, FORMAT);
 }
 
 function pickMetaGraph(metaGraphs: MetaGraphJson[], tag: string): MetaGraphJson {
