@@ -1,4 +1,5 @@
 import { InvalidSourceError } from '../../errors.js';
+import { ByteReader, truncated } from './byte-reader.js';
 import { crc32c, maskCrc } from './crc32c.js';
 
 // Reader of the immutable sorted table ("SSTable", LevelDB's table format) that TensorFlow writes as a
@@ -11,38 +12,6 @@ const MAGIC = [0x57, 0xfb, 0x80, 0x8b, 0x24, 0x75, 0x47, 0xdb]; // 0xdb4775248b8
 const BLOCK_TRAILER_BYTES = 5; // compression type + masked CRC-32C
 
 interface BlockHandle { offset: number; size: number }
-
-/** A cursor over bytes that refuses to read past its end. */
-class Reader {
-  constructor(private readonly bytes: Uint8Array, public pos: number, private readonly end: number, private readonly what: string) {}
-
-  varint(): number {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw truncated(this.what);
-      const b = this.bytes[this.pos++]!;
-      value += (b & 0x7f) * scale;
-      if ((b & 0x80) === 0) {
-        if (!Number.isSafeInteger(value)) throw new InvalidSourceError(`${this.what}: a length or offset is larger than 2^53.`);
-        return value;
-      }
-      scale *= 128;
-    }
-    throw new InvalidSourceError(`${this.what}: a varint runs longer than 10 bytes.`);
-  }
-
-  take(n: number): Uint8Array {
-    if (n > this.end - this.pos) throw truncated(this.what);
-    const out = this.bytes.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-}
-
-function truncated(what: string): InvalidSourceError {
-  return new InvalidSourceError(`${what} is truncated or corrupt: an entry runs past its end. Copy the SavedModel's variables/ folder again.`);
-}
 
 function uint32At(bytes: Uint8Array, at: number): number {
   return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
@@ -57,19 +26,19 @@ export function readSsTable(bytes: Uint8Array, file: string): { key: string; val
   if (MAGIC.some((b, i) => bytes[footerAt + 40 + i] !== b)) {
     throw new InvalidSourceError(`${file} does not end in the table magic number: it is truncated or not a TensorFlow checkpoint index.`);
   }
-  const footer = new Reader(bytes, footerAt, footerAt + 40, `${file} footer`);
+  const footer = new ByteReader(bytes, footerAt, footerAt + 40, `${file} footer`);
   readHandle(footer); // metaindex block: TensorFlow writes it empty
   const index = readBlock(bytes, readHandle(footer), footerAt, `${file} index block`);
   const entries: { key: string; value: Uint8Array }[] = [];
   for (const { value } of blockEntries(index, `${file} index block`)) {
-    const handle = readHandle(new Reader(value, 0, value.byteLength, `${file} index block`));
+    const handle = readHandle(new ByteReader(value, 0, value.byteLength, `${file} index block`));
     const block = readBlock(bytes, handle, footerAt, `${file} data block at ${handle.offset}`);
     entries.push(...blockEntries(block, `${file} data block at ${handle.offset}`));
   }
   return entries;
 }
 
-function readHandle(r: Reader): BlockHandle {
+function readHandle(r: ByteReader): BlockHandle {
   return { offset: r.varint(), size: r.varint() };
 }
 
@@ -97,7 +66,7 @@ function blockEntries(block: Uint8Array, what: string): { key: string; value: Ui
   const restarts = uint32At(block, block.byteLength - 4);
   const dataEnd = block.byteLength - 4 - restarts * 4;
   if (restarts === 0 || dataEnd < 0) throw truncated(what);
-  const r = new Reader(block, 0, dataEnd, what);
+  const r = new ByteReader(block, 0, dataEnd, what);
   const decoder = new TextDecoder();
   const out: { key: string; value: Uint8Array }[] = [];
   let key = new Uint8Array(0); // keys share byte prefixes, so they are rebuilt as bytes, then read as UTF-8

@@ -1,5 +1,6 @@
 import { InvalidSourceError } from '../../errors.js';
 import type { DecodedWeight } from '../tfjs-artifacts.js';
+import { ByteReader, truncated } from './byte-reader.js';
 import { crc32c, maskCrc } from './crc32c.js';
 import { decodeMessage } from './decode.js';
 import { readSsTable } from './sstable.js';
@@ -63,21 +64,9 @@ export class TensorBundle {
     const { entry, bytes } = this.bytesOf(key);
     if (entry.dtype !== 'DT_STRING') throw new InvalidSourceError(`Checkpoint tensor '${key}' is ${entry.dtype}, not a string tensor.`);
     const count = (entry.shape?.dim ?? []).reduce((n, d) => n * (d.size ?? 0), 1);
-    const lengths: number[] = [];
-    let pos = 0;
-    for (let i = 0; i < count; i++) {
-      let value = 0;
-      let scale = 1;
-      for (;;) {
-        if (pos >= bytes.byteLength) throw new InvalidSourceError(`Checkpoint string tensor '${key}' is truncated.`);
-        const b = bytes[pos++]!;
-        value += (b & 0x7f) * scale;
-        scale *= 128;
-        if ((b & 0x80) === 0) break;
-        if (scale > 2 ** 56) throw new InvalidSourceError(`Checkpoint string tensor '${key}' has a corrupt length.`);
-      }
-      lengths.push(value);
-    }
+    const reader = new ByteReader(bytes, 0, bytes.byteLength, `Checkpoint string tensor '${key}'`);
+    if (count > bytes.byteLength) throw truncated(`Checkpoint string tensor '${key}'`); // a length takes a byte at least
+    const lengths = Array.from({ length: count }, () => reader.varint());
     // TensorFlow checksums a string tensor's lengths as little-endian uint32 (uint64 past 2^32), not
     // as the varints it stores, then the 4 stored bytes of the lengths' own checksum, then the strings.
     let crc = 0;
@@ -87,16 +76,12 @@ export class TensorBundle {
       else raw.setBigUint64(0, BigInt(n), true);
       crc = crc32c(new Uint8Array(raw.buffer), crc);
     }
-    if (pos + 4 > bytes.byteLength) throw new InvalidSourceError(`Checkpoint string tensor '${key}' is truncated.`);
-    crc = crc32c(bytes.subarray(pos, pos + 4), crc);
-    pos += 4;
-    const out: Uint8Array[] = [];
-    for (const n of lengths) {
-      if (pos + n > bytes.byteLength) throw new InvalidSourceError(`Checkpoint string tensor '${key}' is truncated.`);
-      out.push(bytes.subarray(pos, pos + n));
-      crc = crc32c(bytes.subarray(pos, pos + n), crc);
-      pos += n;
-    }
+    crc = crc32c(reader.take(4), crc);
+    const out = lengths.map((n) => {
+      const value = reader.take(n);
+      crc = crc32c(value, crc);
+      return value;
+    });
     checkCrc(entry, crc, key);
     return out;
   }
