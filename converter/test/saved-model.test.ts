@@ -7,6 +7,7 @@ import { parseNpy } from '../src/calibration/npy.js';
 import { ConverterError, InvalidSourceError } from '../src/errors.js';
 import { importSavedModel, readSavedModelFolder } from '../src/importers/savedmodel/index.js';
 import { optimize } from '../src/passes/index.js';
+import { constValues } from '../src/importers/savedmodel/tensor-values.js';
 import { convert } from '../src/convert.js';
 import { int8SpecViolations } from './support/int8-spec.js';
 import { breastCancerData } from './support/model-data.js';
@@ -198,6 +199,13 @@ describe('SavedModel importer on bad input', () => {
         }
       }
     }
+  });
+
+  it('a constant that fills a huge or negative shape from one value is refused before allocating', () => {
+    const fill = (dims: number[]) => () => constValues('big', { dtype: 'DT_FLOAT', tensorShape: { dim: dims.map((size) => ({ size })) }, floatVal: [0] });
+    expect(fill([100_000, 100_000])).toThrow(InvalidSourceError);
+    expect(fill([-3, 2])).toThrow(/not a valid constant/);
+    expect(fill([2, 3])().values).toEqual(new Float32Array(6));
   });
 
   it('an unknown signature names the ones the SavedModel has', async () => {

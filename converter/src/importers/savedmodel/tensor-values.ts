@@ -8,6 +8,7 @@ export type TfDataType = string | number;
 
 type Decoded = Pick<DecodedWeight, 'dtype' | 'values'>;
 
+const MAX_FILL_ELEMENTS = 2 ** 26;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 const ELEMENT_BYTES: Record<string, number> = {
@@ -59,6 +60,10 @@ export function constValues(node: string, tensor: TensorJson & { doubleVal?: num
     tensor.floatVal?.map(Number) ?? tensor.doubleVal?.map(Number) ?? tensor.intVal?.map(Number) ??
     tensor.int64Val?.map(Number) ?? tensor.boolVal?.map((b) => (b ? 1 : 0)) ?? tensor.halfVal?.map((h) => float16BitsToFloat32(Number(h)));
   const count = shape.reduce((a, b) => a * b, 1);
+  // A fill is a few bytes in the file for any shape: bound what it may expand to.
+  if (shape.some((d) => !Number.isInteger(d) || d < 0) || count > MAX_FILL_ELEMENTS) {
+    throw new InvalidSourceError(`${what} has shape [${shape.join(', ')}], which is not a valid constant of at most ${MAX_FILL_ELEMENTS} elements.`);
+  }
   const values = Array.from({ length: count }, (_v, i) => listed?.[Math.min(i, listed.length - 1)] ?? 0);
   switch (String(dtype)) {
     case 'DT_FLOAT': case 'DT_DOUBLE': case 'DT_HALF': case 'DT_BFLOAT16':
