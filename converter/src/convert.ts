@@ -20,6 +20,8 @@ export interface ConvertOptions extends QuantizeOptions {
   verify?: boolean;
   /** Seeded samples for verification (default 4). */
   verifySamples?: number;
+  /** SavedModel sources: the signature to convert (default `serving_default`). */
+  signature?: string;
   /** Progress of the long steps, for a CLI or a UI. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -64,7 +66,8 @@ export interface ConvertResult {
 export const VERIFY_TOLERANCE = { float32: 1e-4, float16: 1e-2 } as const;
 
 /**
- * Converts a float model (tfjs layers/graph model.json or folder, or a float .tflite) to TFLite and proves it.
+ * Converts a float model (tfjs layers/graph model.json or folder, a SavedModel folder, or a float .tflite)
+ * to TFLite and proves it.
  * The float model is always verified against the source in the official interpreter (float16 within 1e-2 of
  * the output range, float32 within 1e-4; VERIFY_FAILED otherwise). Quantized modes then report what
  * quantization cost against that verified float model.
@@ -78,7 +81,10 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
   }
 
   progress({ step: 'import', message: `importing ${sourcePath}` });
-  const source = await importSource(sourcePath, { reference: options.verify !== false });
+  const source = await importSource(sourcePath, {
+    reference: options.verify !== false,
+    ...(options.signature !== undefined ? { signature: options.signature } : {}),
+  });
   try {
     progress({ step: 'optimize', message: 'folding batch norms, fusing activations, folding constants' });
     const floatGraph = optimize(source.graph);

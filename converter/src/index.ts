@@ -11,6 +11,7 @@ export { importLayersModel } from './importers/layers-model.js';
 export { importKerasModel, kerasFormatOf, type KerasFormat, type KerasImport, type ImportKerasOptions } from './importers/keras/keras-model.js';
 export { importGraphModel } from './importers/graph-model.js';
 export { importTfliteModel } from './importers/tflite-model.js';
+export { importSavedModel, readSavedModelFolder, type ImportSavedModelOptions, type SavedModelFiles } from './importers/savedmodel/index.js';
 export { loadTfjsArtifacts, artifactsFromLayersModel, artifactsFromModelArtifacts } from './importers/tfjs-artifacts.js';
 export { optimize } from './passes/index.js';
 export { toFloat16Weights } from './passes/float16-weights.js';

@@ -41,22 +41,39 @@ export function importGraphModel(artifacts: TfjsArtifacts, options: ImportGraphM
   if (!topology || !Array.isArray(topology.node)) {
     throw new InvalidSourceError('The model.json has no modelTopology.node list: it is not a TensorFlow.js graph-model.');
   }
+  const weights = options.weights ?? decodeTfjsWeights(artifacts);
+  return importGraphDef(topology.node, weights, json.signature as GraphSignature | undefined, options);
+}
+
+/** Signature entries by key, in the protobuf-JSON form of a TensorFlow SignatureDef (tensor names `node:k`). */
+export interface GraphSignature { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> }
+
+/**
+ * Imports TensorFlow NodeDefs (protobuf-JSON form) whose Const values are in `weights` by node name (or
+ * inline in the node), through the op table: the shared core of the graph-model and SavedModel importers.
+ * `source` names the format in errors and in the model's description.
+ */
+export function importGraphDef(
+  nodeList: NodeDef[],
+  weights: Map<string, DecodedWeight>,
+  signature: GraphSignature | undefined,
+  options: Omit<ImportGraphModelOptions, 'weights'> = {},
+  source = FORMAT,
+): Graph {
   const nodes = new Map<string, NodeDef>();
-  for (const node of topology.node) {
+  for (const node of nodeList) {
     if (typeof node?.name !== 'string' || typeof node.op !== 'string') {
       throw new InvalidSourceError('A node of modelTopology.node lacks its name or op.');
     }
     if (nodes.has(node.name)) throw new InvalidSourceError(`Two nodes are named '${node.name}' in modelTopology.node.`);
     nodes.set(node.name, node);
   }
-  const weights = options.weights ?? decodeTfjsWeights(artifacts);
-  const signature = json.signature as { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> } | undefined;
-  const importer = new Importer(nodes, weights, options, signature?.inputs ?? {});
+  const importer = new Importer(nodes, weights, options, signature?.inputs ?? {}, source);
   return importer.run(outputRefs(nodes, options, signature?.outputs), signature);
 }
 
 /** The node outputs the TFLite model exports, with the names users know them by. */
-function outputRefs(nodes: Map<string, NodeDef>, options: ImportGraphModelOptions, sigOutputs?: Record<string, SignatureEntry>): { ref: string; key: string }[] {
+function outputRefs(nodes: Map<string, NodeDef>, options: Pick<ImportGraphModelOptions, 'outputs'>, sigOutputs?: Record<string, SignatureEntry>): { ref: string; key: string }[] {
   if (options.outputs?.length) return options.outputs.map((ref) => ({ ref, key: ref }));
   if (sigOutputs && Object.keys(sigOutputs).length > 0) {
     return Object.entries(sigOutputs).map(([key, entry]) => ({ ref: entry.name, key }));
@@ -81,8 +98,9 @@ class Importer {
   constructor(
     private readonly nodes: Map<string, NodeDef>,
     private readonly weights: Map<string, DecodedWeight>,
-    private readonly options: ImportGraphModelOptions,
+    private readonly options: Omit<ImportGraphModelOptions, 'weights'>,
     private readonly sigInputs: Record<string, SignatureEntry>,
+    private readonly format: string,
   ) {}
 
   run(outputs: { ref: string; key: string }[], signature: unknown): Graph {
@@ -98,7 +116,7 @@ class Importer {
     });
     this.evaluate(roots.map((r) => r.node));
     const unsupported = this.builder.unsupported;
-    if (unsupported.length > 0) throw new UnsupportedOpsError(FORMAT, unsupported);
+    if (unsupported.length > 0) throw new UnsupportedOpsError(this.format, unsupported);
     if (this.cycle) throw new InvalidSourceError('The graph-model has a cycle outside control flow: it is not a valid TensorFlow graph.');
 
     const outputIndices = roots.map((r, i) => {
@@ -111,7 +129,7 @@ class Importer {
     void signature;
     return {
       version: 3,
-      description: 'Converted by Borde from a TensorFlow.js graph-model',
+      description: `Converted by Borde from a ${this.format}`,
       subgraphs: [{
         name: 'main',
         tensors: this.builder.tensors,
@@ -242,9 +260,11 @@ class Importer {
     try {
       return results.map((t, k) => {
         if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') throw new ImportFault(`folds to a ${t.dtype} tensor`);
-        const data = t.dataSync() as Float32Array | Int32Array | Uint8Array;
+        // A copy typed by the tensor's dtype: tfjs' cpu Cast from int32 to float32 keeps the Int32Array.
+        const raw = t.dataSync() as Float32Array | Int32Array | Uint8Array;
+        const data = t.dtype === 'float32' ? Float32Array.from(raw) : t.dtype === 'int32' ? Int32Array.from(raw) : Uint8Array.from(raw);
         const name = k === 0 ? ctx.name : `${ctx.name}:${k}`;
-        return { kind: 'const', c: { name, dtype: t.dtype, shape: t.shape.slice(), data: data.slice() } } satisfies Value;
+        return { kind: 'const', c: { name, dtype: t.dtype, shape: t.shape.slice(), data } } satisfies Value;
       });
     } finally {
       for (const t of results) t.dispose();
@@ -256,7 +276,7 @@ class Importer {
     const dtype = attrDType(node, 'dtype');
     if (w !== undefined) {
       if (w.dtype !== 'float32' && w.dtype !== 'int32' && w.dtype !== 'bool') {
-        throw new UnsupportedOpsError(FORMAT, [{ name: node.name, type: 'Const', detail: `${w.dtype} constants have no TFLite use here` }]);
+        throw new UnsupportedOpsError(this.format, [{ name: node.name, type: 'Const', detail: `${w.dtype} constants have no TFLite use here` }]);
       }
       return { name: node.name, dtype: w.dtype, shape: w.shape.slice(), data: w.values };
     }

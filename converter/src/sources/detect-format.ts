@@ -1,13 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConverterError, InvalidSourceError } from '../errors.js';
 import { kerasFormatOf } from '../importers/keras/keras-model.js';
 
-export type SourceFormat = 'tfjs-layers' | 'tfjs-graph' | 'tflite' | 'keras' | 'keras-h5';
+export type SourceFormat = 'tfjs-layers' | 'tfjs-graph' | 'tflite' | 'keras' | 'keras-h5' | 'savedmodel';
 
 export interface DetectedSource {
   format: SourceFormat;
-  /** The model file itself: model.json for tfjs models, the .tflite, .keras or .h5 file otherwise. */
+  /** The model file itself: model.json for tfjs models, the folder of a SavedModel, the .tflite, .keras or .h5 file otherwise. */
   path: string;
 }
 
@@ -20,6 +20,9 @@ export async function detectSourceFormat(path: string): Promise<DetectedSource> 
   const info = await stat(path).catch((error: unknown) => {
     throw new ConverterError('SOURCE_NOT_FOUND', `source model not found: ${path}`, { cause: error });
   });
+  // A SavedModel is a folder holding saved_model.pb (given as the folder or as that file).
+  if (info.isDirectory() && (await stat(join(path, 'saved_model.pb')).catch(() => undefined))?.isFile()) return { format: 'savedmodel', path };
+  if (!info.isDirectory() && basename(path) === 'saved_model.pb') return { format: 'savedmodel', path: dirname(path) };
   const file = info.isDirectory() ? join(path, 'model.json') : path;
   if (/\.json$/i.test(file)) return { format: await tfjsFormat(file), path: file };
   const bytes = await readSourceBytes(file);
@@ -29,7 +32,7 @@ export async function detectSourceFormat(path: string): Promise<DetectedSource> 
   if (keras) return { format: keras, path: file };
   throw new ConverterError(
     'UNSUPPORTED_FORMAT',
-    `${path}: not a model Borde can convert; expected a TensorFlow.js model.json (or its folder), a Keras .keras or .h5 file, or a .tflite file`,
+    `${path}: not a model Borde can convert; expected a TensorFlow.js model.json (or its folder), a Keras .keras or .h5 file, a SavedModel folder or a .tflite file`,
   );
 }
 

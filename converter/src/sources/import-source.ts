@@ -6,6 +6,7 @@ import { importLayersModel } from '../importers/layers-model.js';
 import { importGraphModel } from '../importers/graph-model.js';
 import { importTfliteModel } from '../importers/tflite-model.js';
 import { importKerasModel } from '../importers/keras/keras-model.js';
+import { importSavedModel, readSavedModelFolder } from '../importers/savedmodel/index.js';
 import { graphReference, tfjsReference } from './reference-runner.js';
 import { liteRtRunner } from '../verify/interpreter.js';
 import type { ModelRunner } from '../verify/verify.js';
@@ -23,8 +24,22 @@ export interface ImportedSource {
 }
 
 /** Detects the format, imports the model, and prepares the engine that runs the original for verification. */
-export async function importSource(path: string, options: { reference: boolean }): Promise<ImportedSource> {
+export async function importSource(path: string, options: { reference: boolean; signature?: string }): Promise<ImportedSource> {
   const detected = await detectSourceFormat(path);
+  if (detected.format === 'savedmodel') {
+    const files = await readSavedModelFolder(detected.path);
+    const graph = importSavedModel(files, options.signature !== undefined ? { signature: options.signature } : {});
+    // No JavaScript engine runs a SavedModel: the reference is the imported float Graph on tfjs.
+    const reference = options.reference ? await graphReference(graph) : undefined;
+    return {
+      ...detected,
+      sizeBytes: [...files.values()].reduce((n, b) => n + b.byteLength, 0),
+      graph,
+      warnings: [],
+      ...(reference ? { reference } : {}),
+      dispose: () => reference?.dispose(),
+    };
+  }
   if (detected.format === 'tflite') {
     const bytes = new Uint8Array(await readFile(detected.path));
     const { graph, warnings } = importTfliteModel(bytes);

@@ -69,19 +69,19 @@ export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifa
 /**
  * The imported float Graph (before any optimization pass) run op by op on TensorFlow.js' cpu kernels by
  * Borde's own tfjs engine: the reference for sources that no JavaScript engine runs as they are (Keras
- * files). It checks what the passes, the writer and the interpreter do to the import; the import itself is
- * checked against Keras' own outputs by the fixtures' tests.
+ * files, SavedModels). It checks what the passes, the writer and the interpreter do to the import; the
+ * import itself is checked against Keras'/TensorFlow's own outputs by the fixtures' tests.
  */
 export async function graphReference(graph: Graph): Promise<{ name: string; run: ModelRunner; dispose(): void }> {
   await tf.ready();
   const executor = await createExecutor(graph, { backends: ['cpu'] });
   const signature = graph.signatures[0];
-  const outputNames = executor.outputs.map((o) => signature?.outputs.find((s) => s.tensorIndex === o.index)?.name ?? o.name);
+  const names = executor.outputs.map((o) => signature?.outputs.find((s) => s.tensorIndex === o.index)?.name ?? o.name);
   return {
-    name: `Borde tfjs engine (tfjs ${tf.version.tfjs}, cpu) on the imported float graph`,
+    name: `tfjs ${tf.version.tfjs} (the imported float graph on Borde's op-by-op executor, cpu)`,
     run: async (inputs) => {
-      const { outputs } = await executor.run(inputs.map((t) => ({ data: t.data as Float32Array, shape: t.shape })));
-      return outputs.map((o, i) => ({ name: outputNames[i]!, dtype: 'float32', shape: o.shape, data: o.data as Float32Array }));
+      const { outputs } = await executor.run(inputs.map((t) => ({ data: t.data as Float32Array | Int32Array, shape: t.shape })));
+      return outputs.map((o, i) => ({ name: names[i]!, dtype: o.dtype === 'int32' ? 'int32' : 'float32', shape: o.shape, data: o.data as Float32Array | Int32Array }));
     },
     dispose: () => executor.dispose(),
   };
