@@ -78,7 +78,7 @@ export async function graphReference(graph: Graph): Promise<{ name: string; run:
   const signature = graph.signatures[0];
   const names = executor.outputs.map((o) => signature?.outputs.find((s) => s.tensorIndex === o.index)?.name ?? o.name);
   return {
-    name: `tfjs ${tf.version.tfjs} (the imported float graph on Borde's op-by-op executor, cpu)`,
+    name: `Borde tfjs engine (tfjs ${tf.version.tfjs}, cpu) on the imported float graph`,
     run: async (inputs) => {
       const { outputs } = await executor.run(inputs.map((t) => ({ data: t.data as Float32Array | Int32Array, shape: t.shape })));
       return outputs.map((o, i) => ({ name: names[i]!, dtype: o.dtype === 'int32' ? 'int32' : 'float32', shape: o.shape, data: o.data as Float32Array | Int32Array }));
