@@ -86,9 +86,11 @@ async function check(c: Case): Promise<CaseResult> {
   }));
   const feedMap: Record<string, tf.Tensor> = {};
   c.inputs.forEach((input, k) => { feedMap[input.name] = tf.tensor(feeds[k]!.data as Float32Array, input.shape); });
-  const reference = model.execute(feedMap, c.outputs) as tf.Tensor | tf.Tensor[];
+  // executeAsync: NonMaxSuppression and Where only have asynchronous tfjs kernels.
+  const reference = await model.executeAsync(feedMap, c.outputs);
   const expected: HarnessTensor[] = (Array.isArray(reference) ? reference : [reference]).map((t, k) => ({
-    dtype: 'float32', shape: t.shape, data: t.dataSync() as Float32Array, name: c.outputs[k],
+    dtype: t.dtype as 'float32' | 'int32' | 'bool', shape: t.shape,
+    data: t.dtype === 'bool' ? Uint8Array.from(t.dataSync()) : t.dataSync() as Float32Array | Int32Array, name: c.outputs[k],
   }));
 
   const graph = importGraphModel(artifacts, { outputs: c.outputs });
@@ -355,6 +357,176 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     expect(items.find((it) => it.name === 'conv_nchw')!.detail).toMatch(/NCHW/);
     expect(items.find((it) => it.name === 'loop')!.detail).toMatch(/control flow/);
     expect((error as Error).message).toMatch(/4 unsupported/);
+  });
+
+  // One row per op family: a builder of graph nodes, the inputs, and the TFLite operators it must become.
+  interface OpRow {
+    name: string;
+    inputs: { name: string; shape: number[]; range?: [number, number] }[];
+    build: (g: GraphFixture) => string[];
+    opcodes: string[];
+    rtol?: number;
+  }
+  const x23 = [{ name: 'x', shape: [2, 3, 4] }, { name: 'y', shape: [2, 3, 4] }];
+  const conv = (ints4: number[], padding: string) => ({ strides: ints(ints4), padding: s(padding), data_format: s('NHWC'), dilations: ints([1, 1, 1, 1]) });
+  const OP_ROWS: OpRow[] = [
+    {
+      name: 'AddN of three (a chain of ADDs)', inputs: x23, opcodes: ['ADD'],
+      build: (g) => [g.op('addn', 'AddN', ['x', 'y', g.random('c', [2, 3, 4])], { N: i(3) })],
+    },
+    {
+      name: 'GatherNd', inputs: x23, opcodes: ['GATHER_ND'],
+      build: (g) => [
+        g.op('gnd', 'GatherNd', ['x', g.ints('idx', [0, 1, 1, 2, 1, 0], [3, 2])], { Tparams: FLOAT, Tindices: INT }),
+        g.op('gnd_full', 'GatherNd', ['y', g.ints('idx3', [1, 2, 3, 0, 0, 0], [2, 3])], { Tparams: FLOAT, Tindices: INT }),
+      ],
+    },
+    {
+      name: 'Conv2DBackpropInput SAME and VALID, + BiasAdd', inputs: [{ name: 'x', shape: [1, 3, 4, 2] }], opcodes: ['TRANSPOSE_CONV'],
+      build: (g) => [
+        g.op('tc_same_b', 'BiasAdd', [g.op('tc_same', 'Conv2DBackpropInput', [g.ints('sz1', [1, 6, 8, 5]), g.random('tw1', [3, 3, 5, 2]), 'x'], conv([1, 2, 2, 1], 'SAME')), g.random('tb', [5])]),
+        g.op('tc_valid', 'Conv2DBackpropInput', [g.ints('sz2', [1, 7, 9, 3]), g.random('tw2', [3, 3, 3, 2]), 'x'], conv([1, 2, 2, 1], 'VALID')),
+        g.op('tc_s1', 'Conv2DBackpropInput', [g.ints('sz3', [1, 3, 4, 3]), g.random('tw3', [2, 2, 3, 2]), 'x'], conv([1, 1, 1, 1], 'SAME')),
+      ],
+    },
+    {
+      name: 'comparisons, logic, Select/SelectV2, Cast, Round', inputs: x23,
+      opcodes: ['LESS', 'LESS_EQUAL', 'GREATER', 'GREATER_EQUAL', 'EQUAL', 'NOT_EQUAL', 'LOGICAL_AND', 'LOGICAL_OR', 'LOGICAL_NOT', 'SELECT', 'SELECT_V2', 'CAST', 'ROUND'],
+      build: (g) => {
+        const two = g.random('two', [], 2, 2);
+        const xr = g.op('xr', 'Round', [g.op('x2', 'Mul', ['x', two])]);
+        const yr = g.op('yr', 'Round', [g.op('y2', 'Mul', ['y', two])]);
+        const bool = { T: FLOAT };
+        const cmp = ['Less', 'LessEqual', 'Greater', 'GreaterEqual', 'Equal', 'NotEqual'].map((op) => g.op(op.toLowerCase(), op, [xr, yr], bool));
+        const casts = cmp.map((c) => g.op(`${c}_f`, 'Cast', [c], { SrcT: { type: 'DT_BOOL' }, DstT: FLOAT }));
+        const and = g.op('and', 'LogicalAnd', [cmp[0]!, cmp[3]!]);
+        const or = g.op('or', 'LogicalOr', [cmp[1]!, cmp[4]!]);
+        const not = g.op('not', 'LogicalNot', [or]);
+        const rows = g.op('rows', 'Less', [g.op('xs', 'Sum', ['x', g.ints('ax12', [1, 2])], { keep_dims: b(false) }), g.random('zero', [], 0, 0)]);
+        return [
+          ...casts, and, not,
+          // (tfjs cannot run Select with a vector condition, TensorFlow's row form; TFLite SELECT can.)
+          g.op('select', 'Select', [g.op('lt', 'Less', ['x', 'y']), 'x', 'y']),
+          g.op('any_row', 'Cast', [rows], { SrcT: { type: 'DT_BOOL' }, DstT: FLOAT }),
+          g.op('select_v2', 'SelectV2', [g.op('cmp_b', 'Greater', ['x', g.random('thr', [1, 4], -0.5, 0.5)]), 'x', g.random('other', [3, 1])]),
+        ];
+      },
+    },
+    {
+      name: 'ArgMax/ArgMin, TopKV2, OneHot of a run-time index, Cumsum', inputs: x23, opcodes: ['ARG_MAX', 'ARG_MIN', 'TOPK_V2', 'ONE_HOT', 'CUMSUM'],
+      build: (g) => {
+        const argmax = g.op('argmax', 'ArgMax', ['x', g.ints('amax_axis', [-1], [])], { output_type: INT });
+        const topk = g.op('topk', 'TopKV2', ['y', g.ints('k', [3], [])], { sorted: b(true) });
+        return [
+          argmax, g.op('argmin', 'ArgMin', ['x', g.ints('amin_axis', [1], [])], { output_type: INT }),
+          topk, `${topk}:1`,
+          g.op('onehot', 'OneHot', [argmax, g.ints('depth', [4], []), g.random('on', [], 2, 2), g.random('off', [], -1, -1)], { axis: i(-1), TI: INT }),
+          g.op('cumsum', 'Cumsum', ['x', g.ints('cs_axis', [1], [])], { exclusive: b(false), reverse: b(false), Tidx: INT }),
+          g.op('cumsum_er', 'Cumsum', ['x', g.ints('cs_axis2', [2], [])], { exclusive: b(true), reverse: b(true), Tidx: INT }),
+        ];
+      },
+    },
+    {
+      name: 'Split, SplitV (with -1), DepthToSpace, Unpack, Tile', inputs: [{ name: 'x', shape: [1, 2, 3, 8] }],
+      opcodes: ['SPLIT', 'SPLIT_V', 'DEPTH_TO_SPACE', 'UNPACK', 'TILE'],
+      build: (g) => {
+        const split = g.op('split', 'Split', [g.ints('split_axis', [-1], []), 'x'], { num_split: i(4) });
+        const splitv = g.op('splitv', 'SplitV', ['x', g.ints('sizes', [2, -1, 3]), g.ints('splitv_axis', [3], [])], { num_split: i(3), Tlen: INT });
+        const unpack = g.op('unpack', 'Unpack', ['x'], { num: i(3), axis: i(2) });
+        return [split, `${split}:3`, splitv, `${splitv}:1`, `${splitv}:2`, `${unpack}:2`,
+          g.op('d2s', 'DepthToSpace', ['x'], { block_size: i(2), data_format: s('NHWC') }),
+          g.op('tile', 'Tile', ['x', g.ints('reps', [2, 1, 2, 1])])];
+      },
+    },
+    {
+      name: 'Reciprocal, Softplus, Selu (rewritten), Sign and other unary/binary math', inputs: x23,
+      opcodes: ['DIV', 'ABS', 'NEG', 'EXP', 'LOG', 'ELU', 'LEAKY_RELU', 'SIGN', 'FLOOR_DIV', 'FLOOR_MOD', 'POW', 'SQUARED_DIFFERENCE', 'SQRT', 'FLOOR'],
+      build: (g) => {
+        const pos = g.op('pos', 'AddV2', [g.op('absx', 'Abs', ['x']), g.random('half', [], 0.5, 0.5)]);
+        const three = g.random('three', [], 3, 3);
+        return [
+          g.op('recip', 'Reciprocal', [pos]),
+          g.op('softplus', 'Softplus', [g.op('x8', 'Mul', ['x', g.random('eight', [], 8, 8)])]),
+          g.op('selu', 'Selu', ['x']), g.op('sign', 'Sign', ['x']), g.op('neg', 'Neg', ['y']), g.op('floor', 'Floor', [g.op('y3', 'Mul', ['y', three])]),
+          // (tfjs' FloorDiv returns int32 for float operands; TensorFlow's and TFLite's stay float.)
+          g.op('floordiv_f', 'Cast', [g.op('floordiv', 'FloorDiv', [g.op('x3', 'Mul', ['x', three]), pos])], { SrcT: FLOAT, DstT: FLOAT }),
+          g.op('floormod', 'FloorMod', ['x3', pos]),
+          g.op('pow', 'Pow', [pos, 'y']), g.op('sqdiff', 'SquaredDifference', ['x', 'y']), g.op('sqrt', 'Sqrt', [pos]),
+          g.op('exp', 'Exp', ['x']), g.op('log', 'Log', [pos]),
+        ];
+      },
+    },
+    {
+      name: 'Min, Prod, Sum reductions', inputs: x23, opcodes: ['REDUCE_MIN', 'REDUCE_PROD', 'SUM'],
+      build: (g) => [
+        g.op('rmin', 'Min', ['x', g.ints('min_axes', [0, 2])], { keep_dims: b(true) }),
+        g.op('rprod', 'Prod', ['x', g.ints('prod_axis', [1], [])], { keep_dims: b(false) }),
+        g.op('rsum', 'Sum', ['y', g.ints('sum_axis', [-1], [])], { keep_dims: b(false) }),
+      ],
+    },
+    {
+      name: 'Einsum two-operand forms and BatchMatMulV2', inputs: [{ name: 'x', shape: [2, 3, 4] }, { name: 'y', shape: [2, 4, 5] }],
+      opcodes: ['BATCH_MATMUL', 'FULLY_CONNECTED', 'TRANSPOSE', 'RESHAPE'],
+      build: (g) => {
+        const eq = (e: string): Record<string, Attr> => ({ equation: s(e), N: i(2) });
+        return [
+          g.op('bmm', 'Einsum', ['x', 'y'], eq('bij,bjk->bik')),
+          g.op('dense', 'Einsum', ['x', g.random('ew', [4, 6])], eq('abc,cd->abd')),
+          g.op('dense_t', 'Einsum', ['x', g.random('ew2', [6, 4])], eq('abc,dc->dab')),
+          g.op('attn', 'Einsum', ['x', 'x'], eq('bqd,bkd->bqk')),
+          g.op('outer', 'Einsum', ['x', 'y'], eq('bij,bjk->bki')),
+          g.op('bmm2', 'BatchMatMulV2', ['y', 'x'], { adj_x: b(true), adj_y: b(true) }),
+        ];
+      },
+    },
+    {
+      name: 'NonMaxSuppressionV4 padded', inputs: [{ name: 'boxes', shape: [8, 4] }, { name: 'scores', shape: [8], range: [0, 1] }],
+      opcodes: ['NON_MAX_SUPPRESSION_V4'],
+      build: (g) => {
+        const nms = g.op('nms', 'NonMaxSuppressionV4', ['boxes', 'scores', g.ints('max_out', [5], []), g.random('iou', [], 0.3, 0.3), g.random('score_thr', [], 0.2, 0.2)],
+          { pad_to_max_output_size: b(true), T: FLOAT, T_threshold: FLOAT });
+        return [nms, `${nms}:1`];
+      },
+    },
+  ];
+
+  it.each(OP_ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+    const g = new GraphFixture();
+    for (const input of row.inputs) g.placeholder(input.name, input.shape);
+    const outputs = row.build(g);
+    const r = await check({ fixture: g, inputs: row.inputs, outputs });
+    expectClose(row.name, r, row.rtol);
+    const ops = opcodes(r.graph);
+    for (const op of row.opcodes) expect(ops, row.name).toContain(op);
+  });
+
+  it('SpaceToDepth (no tfjs kernel: judged against its reshape-transpose definition)', async () => {
+    const g = new GraphFixture();
+    g.placeholder('x', [1, 4, 6, 3]);
+    g.op('s2d', 'SpaceToDepth', ['x'], { block_size: i(2), data_format: s('NHWC') });
+    const graph = importGraphModel(await g.artifacts(), { outputs: ['s2d'] });
+    expect(opcodes(graph)).toEqual(['SPACE_TO_DEPTH']);
+    const feed = seededTensor({ dtype: 'float32', shape: [1, 4, 6, 3] }, 5);
+    const [out] = await runLiteRt(writeModel(graph), [feed]);
+    const expected = tf.tidy(() => tf.transpose(tf.reshape(tf.tensor(feed.data as Float32Array, [1, 4, 6, 3]), [1, 2, 2, 3, 2, 3]), [0, 1, 3, 2, 4, 5]).reshape([1, 2, 3, 12]).dataSync() as Float32Array);
+    expect(compareTensors(out!, { dtype: 'float32', shape: [1, 2, 3, 12], data: expected }).maxAbsError).toBe(0);
+  });
+
+  it('refuses by name the ops whose output size is known only at run time (Where, unpadded NMS)', async () => {
+    const g = new GraphFixture();
+    const x = g.placeholder('x', [4, 4]);
+    const where = g.op('where', 'Where', [g.op('pos', 'Greater', [x, g.random('z', [], 0, 0)])], { T: { type: 'DT_BOOL' } });
+    const nms = g.op('nms3', 'NonMaxSuppressionV3', [x, g.op('scores', 'Max', [x, g.ints('ax', [1], [])]), g.ints('m', [2], []), g.random('iou', [], 0.5, 0.5), g.random('st', [], 0, 0)]);
+    let error: unknown;
+    try {
+      importGraphModel(await g.artifacts(), { outputs: [where, nms] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnsupportedOpsError);
+    const items = (error as UnsupportedOpsError).items;
+    expect(items.map((it) => it.name).sort()).toEqual(['nms3', 'where']);
+    for (const it of items) expect(it.detail).toMatch(/run time/);
   });
 
   it('reports the measured errors', () => {
