@@ -4,6 +4,8 @@ import { compareTensors, runLiteRt, seededTensor, type HarnessTensor } from '@bo
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UnsupportedOpsError } from '../src/errors.js';
 import { importGraphModel } from '../src/importers/graph-model.js';
+import { calibrate } from '../src/quantize/calibrate.js';
+import { quantizeInt8 } from '../src/quantize/quantize-int8.js';
 import type { TfjsArtifacts } from '../src/importers/tfjs-artifacts.js';
 
 // Each case writes a small TensorFlow graph-model by hand (NodeDefs + weights, as tfjs-converter
@@ -527,6 +529,33 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     const items = (error as UnsupportedOpsError).items;
     expect(items.map((it) => it.name).sort()).toEqual(['nms3', 'where']);
     for (const it of items) expect(it.detail).toMatch(/run time/);
+  });
+
+  it('int8: bool and int32 tensors pass through float fallbacks, SPLIT keeps its data scale, TRANSPOSE_CONV its int32 shape', async () => {
+    const g = new GraphFixture();
+    const x = g.placeholder('x', [1, 4, 4, 3]);
+    const tc = g.op('tc', 'Conv2DBackpropInput', [g.ints('sz', [1, 8, 8, 4]), g.random('w', [3, 3, 4, 3]), x], conv([1, 2, 2, 1], 'SAME'));
+    const addn = g.op('addn', 'AddN', [tc, tc, tc], { N: i(3) });
+    const split = g.op('split', 'Split', [g.ints('ax', [3], []), addn], { num_split: i(2) });
+    const sel = g.op('sel', 'SelectV2', [g.op('less', 'Less', [split, `${split}:1`]), split, `${split}:1`]);
+    const argmax = g.op('argmax', 'ArgMax', [sel, g.ints('ax2', [3], [])]);
+    const top = g.op('top', 'TopKV2', [g.op('flat', 'Reshape', [sel, g.ints('shp', [1, 128])]), g.ints('k', [5], [])]);
+    const outputs = [split, sel, argmax, top];
+    const graph = importGraphModel(await g.artifacts(), { outputs });
+    const samples = Array.from({ length: 16 }, (_v, k) => [seededTensor({ dtype: 'float32', shape: [1, 4, 4, 3], range: [0, 1] }, 300 + k)]);
+    const { ranges } = await calibrate(graph, samples);
+    const { graph: int8, floatOps } = quantizeInt8(graph, ranges, { io: 'float' });
+    expect(floatOps.map((o) => o.opcode).sort()).toEqual(['ARG_MAX', 'LESS', 'SELECT_V2', 'TOPK_V2']);
+    const feed = [seededTensor({ dtype: 'float32', shape: [1, 4, 4, 3], range: [0, 1] }, 999)];
+    const f = await runLiteRt(writeModel(graph), feed);
+    const q = await runLiteRt(writeModel(int8), feed);
+    for (const k of [0, 1, 3]) {
+      const cmp = compareTensors(q[k]!, f[k]!);
+      measured.push(`int8 ${outputs[k]}: max abs ${cmp.maxAbsError.toExponential(2)} of range ${(cmp.maxAbsError / cmp.maxRelError).toFixed(2)}`);
+      expect(cmp.maxRelError, outputs[k]).toBeLessThan(0.05);
+    }
+    const same = Array.from(q[2]!.data as Int32Array).filter((v, n) => v === f[2]!.data[n]).length;
+    expect(same / f[2]!.data.length).toBeGreaterThan(0.85);
   });
 
   it('reports the measured errors', () => {
