@@ -482,6 +482,37 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
       },
     },
     {
+      name: 'SpaceToBatchND -> Conv2D -> BatchToSpaceND (TF1 dilated conv), ReverseV2, BroadcastTo', inputs: [{ name: 'x', shape: [1, 6, 6, 3] }],
+      opcodes: ['SPACE_TO_BATCH_ND', 'BATCH_TO_SPACE_ND', 'REVERSE_V2', 'BROADCAST_TO'],
+      build: (g) => {
+        const s2b = g.op('s2b', 'SpaceToBatchND', ['x', g.ints('block', [2, 2]), g.ints('pads', [2, 2, 2, 2], [2, 2])], { Tblock_shape: INT, Tpaddings: INT });
+        const c = g.op('dconv', 'Conv2D', [s2b, g.random('dw', [3, 3, 3, 4])], { strides: ints([1, 1, 1, 1]), padding: s('VALID') });
+        return [
+          g.op('b2s', 'BatchToSpaceND', [c, g.ints('block2', [2, 2]), g.ints('crops', [0, 0, 0, 0], [2, 2])], { Tblock_shape: INT, Tcrops: INT }),
+          g.op('rev', 'ReverseV2', ['x', g.ints('rev_axes', [1, -1])], { Tidx: INT }),
+          g.op('bcast', 'BroadcastTo', [g.random('row', [1, 3]), g.ints('bshape', [2, 4, 3])], { Tidx: INT }),
+          g.op('bcast_x', 'Mul', ['x', g.op('bcast2', 'BroadcastTo', [g.op('xm', 'Mean', ['x', g.ints('mx', [3])], { keep_dims: b(true) }), g.ints('bshape2', [1, 6, 6, 3])], { Tidx: INT })]),
+        ];
+      },
+    },
+    {
+      name: 'Erf (rewritten), exact GELU spelled in primitives, ClipByValue, Log1p/Expm1, Ceil, Cos, Sin, LogSoftmax, LRN', inputs: [{ name: 'x', shape: [1, 3, 4, 5], range: [-3, 3] }],
+      opcodes: ['SIGN', 'EXP', 'MINIMUM', 'MAXIMUM', 'CEIL', 'COS', 'SIN', 'LOG_SOFTMAX', 'LOCAL_RESPONSE_NORMALIZATION'],
+      build: (g) => {
+        const half = g.random('half', [], 0.5, 0.5);
+        const erf = g.op('erf', 'Erf', [g.op('xs', 'Mul', ['x', g.random('rsqrt2', [], Math.SQRT1_2, Math.SQRT1_2)])]);
+        const gelu = g.op('gelu', 'Mul', [g.op('halfx', 'Mul', ['x', half]), g.op('onep', 'AddV2', [erf, g.random('one', [], 1, 1)])]);
+        const pos = g.op('pos', 'Abs', ['x']);
+        return [
+          erf, gelu,
+          g.op('clip', 'ClipByValue', ['x', g.random('lo', [], -1, -1), g.random('hi', [], 2, 2)]),
+          g.op('log1p', 'Log1p', [pos]), g.op('expm1', 'Expm1', ['x']), g.op('ceil', 'Ceil', ['x']),
+          g.op('cos', 'Cos', ['x']), g.op('sin', 'Sin', ['x']), g.op('logsoftmax', 'LogSoftmax', ['x']),
+          g.op('lrn', 'LRN', ['x'], { depth_radius: i(2), bias: f(1), alpha: f(0.5), beta: f(0.75) }),
+        ];
+      },
+    },
+    {
       name: 'NonMaxSuppressionV4 padded', inputs: [{ name: 'boxes', shape: [8, 4] }, { name: 'scores', shape: [8], range: [0, 1] }],
       opcodes: ['NON_MAX_SUPPRESSION_V4'],
       build: (g) => {

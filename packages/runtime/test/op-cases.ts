@@ -416,6 +416,36 @@ export const OP_CASES: OpCase[] = [
     inputs: [input([2, 1, 3], twoByThree), constant([1, 2, 3], [1, 0, 0, 0, 1, 1])],
     outputs: [{ shape: [2, 1, 2] }], expected: [1, 1, -4, -1],
   },
+  unary('CEIL', 'CEIL', v, Math.ceil),
+  unary('COS', 'COS', v, Math.cos, undefined, 1e-6),
+  unary('SIN', 'SIN', v, Math.sin, undefined, 1e-6),
+  {
+    name: 'LOG_SOFTMAX on the last axis', opcode: 'LOG_SOFTMAX', inputs: [input([2, 3], [1, 2, 3, 0, 0, 1])], outputs: [{ shape: [2, 3] }],
+    expected: [[1, 2, 3], [0, 0, 1]].flatMap((r) => { const l = Math.log(r.reduce((p, a) => p + Math.exp(a), 0)); return r.map((a) => a - l); }),
+  },
+  {
+    name: 'LOCAL_RESPONSE_NORMALIZATION radius 1', opcode: 'LOCAL_RESPONSE_NORMALIZATION', options: { radius: 1, bias: 1, alpha: 0.5, beta: 0.75 },
+    inputs: [input([1, 1, 1, 3], [1, 2, 3])], outputs: [{ shape: [1, 1, 1, 3] }],
+    expected: [[1, 4], [1, 4, 9], [4, 9]].map((sq, c) => [1, 2, 3][c]! / (1 + 0.5 * sq.reduce((p, q) => p + q)) ** 0.75), tolerance: 1e-6,
+  },
+  {
+    name: 'SPACE_TO_BATCH_ND block 2 with padding', opcode: 'SPACE_TO_BATCH_ND',
+    inputs: [input([1, 2, 2, 1], [1, 2, 3, 4]), constant([2], [2, 2], 'int32'), constant([2, 2], [0, 0, 0, 2], 'int32')],
+    outputs: [{ shape: [4, 1, 2, 1] }], expected: [1, 0, 2, 0, 3, 0, 4, 0],
+  },
+  {
+    name: 'BATCH_TO_SPACE_ND block 2 with crops', opcode: 'BATCH_TO_SPACE_ND',
+    inputs: [input([4, 1, 2, 1], [1, 0, 2, 0, 3, 0, 4, 0]), constant([2], [2, 2], 'int32'), constant([2, 2], [0, 0, 0, 2], 'int32')],
+    outputs: [{ shape: [1, 2, 2, 1] }], expected: [1, 2, 3, 4],
+  },
+  {
+    name: 'REVERSE_V2 last axis', opcode: 'REVERSE_V2', inputs: [input([2, 3], twoByThree), constant([1], [-1], 'int32')],
+    outputs: [{ shape: [2, 3] }], expected: [3, -2, 1, -6, 5, -4],
+  },
+  {
+    name: 'BROADCAST_TO', opcode: 'BROADCAST_TO', inputs: [input([1, 3], [1, 2, 3]), constant([2], [2, 3], 'int32')],
+    outputs: [{ shape: [2, 3] }], expected: [1, 2, 3, 1, 2, 3],
+  },
   // Non-max suppression: boxes 0 and 1 overlap (IoU 0.81), box 2 is apart, box 3 scores under the threshold.
   {
     name: 'NON_MAX_SUPPRESSION_V4 padded', opcode: 'NON_MAX_SUPPRESSION_V4',

@@ -42,25 +42,92 @@ const reciprocal: OpDef = {
   fold: (_ctx, [x]) => tf.reciprocal(x!),
 };
 
+/** Emits a chain of element-wise builtins of one shape; the step named '' is the node's output. */
+function elementwise(ctx: OpContext, like: Value) {
+  const shape = shapeOf(like);
+  const dtype = dtypeOf(like);
+  const step = (opcode: string, inputs: Value[], name: string, optionsType?: string, options?: Record<string, unknown>): Value => {
+    const out = name === '' ? ctx.output(shape, dtype) : ctx.intermediate(name, shape, dtype);
+    ctx.op(opcode, inputs, [out], optionsType, options);
+    return out;
+  };
+  const c = (suffix: string, value: number): Value => scalar(ctx, suffix, value, like);
+  return {
+    step,
+    c,
+    add: (a: Value, b: Value, name: string) => step('ADD', [a, b], name, 'AddOptions', ADD_OPTIONS),
+    sub: (a: Value, b: Value, name: string) => step('SUB', [a, b], name, 'SubOptions', ADD_OPTIONS),
+    mul: (a: Value, b: Value, name: string) => step('MUL', [a, b], name, 'MulOptions', { fusedActivationFunction: 0 }),
+  };
+}
+
 /** Softplus as max(x, 0) + log(1 + exp(-|x|)), which neither overflows nor loses small values. */
 const softplus: OpDef = {
   convert(ctx) {
     const x = ctx.input(0);
-    const shape = shapeOf(x);
-    const step = (opcode: string, inputs: Value[], name: string, optionsType?: string, options?: Record<string, unknown>): Value => {
-      const out = name === '' ? ctx.output(shape) : ctx.intermediate(name, shape);
-      ctx.op(opcode, inputs, [out], optionsType, options);
-      return out;
-    };
-    const abs = step('ABS', [x], 'abs', 'AbsOptions', {});
-    const neg = step('NEG', [abs], 'neg', 'NegOptions', {});
-    const exp = step('EXP', [neg], 'exp', 'ExpOptions', {});
-    const plus1 = step('ADD', [exp, scalar(ctx, 'one', 1, x)], 'one_plus_exp', 'AddOptions', ADD_OPTIONS);
-    const log = step('LOG', [plus1], 'log1p_exp');
-    const relu = step('RELU', [x], 'relu');
-    return step('ADD', [relu, log], '', 'AddOptions', ADD_OPTIONS);
+    const e = elementwise(ctx, x);
+    const abs = e.step('ABS', [x], 'abs', 'AbsOptions', {});
+    const neg = e.step('NEG', [abs], 'neg', 'NegOptions', {});
+    const exp = e.step('EXP', [neg], 'exp', 'ExpOptions', {});
+    const log = e.step('LOG', [e.add(exp, e.c('one', 1), 'one_plus_exp')], 'log1p_exp');
+    return e.add(e.step('RELU', [x], 'relu'), log, '');
   },
   fold: (_ctx, [x]) => tf.softplus(x!),
+};
+
+// Abramowitz & Stegun 7.1.26 (absolute error under 1.5e-7), the approximation tfjs' own Erf kernel uses.
+const ERF_P = 0.3275911;
+const ERF_A = [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429];
+
+/** Erf (no TFLite builtin): sign(x) * (1 - t * poly(t) * exp(-x²)), t = 1 / (1 + p|x|). */
+const erf: OpDef = {
+  convert(ctx) {
+    const x = ctx.input(0);
+    if (dtypeOf(x) !== 'float32') throw new ImportFault('Erf of a non-float tensor');
+    const e = elementwise(ctx, x);
+    const abs = e.step('ABS', [x], 'abs', 'AbsOptions', {});
+    const denom = e.add(e.mul(abs, e.c('p', ERF_P), 'p_abs'), e.c('one', 1), 'denominator');
+    const t = e.step('DIV', [e.c('one_', 1), denom], 't', 'DivOptions', { fusedActivationFunction: 0 });
+    let poly = e.mul(t, e.c('a5', ERF_A[4]!), 'poly_4');
+    for (let k = 3; k >= 0; k--) poly = e.mul(t, e.add(poly, e.c(`a${k + 1}`, ERF_A[k]!), `poly_${k}_sum`), `poly_${k}`);
+    const gauss = e.step('EXP', [e.step('NEG', [e.step('SQUARE', [abs], 'square', 'SquareOptions', {})], 'neg_square', 'NegOptions', {})], 'gauss', 'ExpOptions', {});
+    const magnitude = e.sub(e.c('one__', 1), e.mul(poly, gauss, 'tail'), 'magnitude');
+    return e.mul(e.step('SIGN', [x], 'sign'), magnitude, '');
+  },
+  fold: (_ctx, [x]) => tf.erf(x!),
+};
+
+/** ClipByValue(x, lo, hi) = MINIMUM(MAXIMUM(x, lo), hi). */
+const clipByValue: OpDef = {
+  convert(ctx) {
+    const x = ctx.input(0);
+    const shape = broadcastShapes(shapeOf(x), broadcastShapes(shapeOf(ctx.input(1)), shapeOf(ctx.input(2))));
+    const low = ctx.intermediate('at_least_min', broadcastShapes(shapeOf(x), shapeOf(ctx.input(1))), dtypeOf(x));
+    ctx.op('MAXIMUM', [x, ctx.input(1)], [low], 'MaximumMinimumOptions', {});
+    const out = ctx.output(shape, dtypeOf(x));
+    ctx.op('MINIMUM', [low, ctx.input(2)], [out], 'MaximumMinimumOptions', {});
+    return out;
+  },
+  fold: (_ctx, [x, lo, hi]) => tf.minimum(tf.maximum(x!, lo!), hi!),
+};
+
+/** Log1p = LOG(1 + x), Expm1 = EXP(x) - 1: TFLite has neither; float32 keeps ~1e-7 absolute accuracy. */
+const log1p: OpDef = {
+  convert(ctx) {
+    const x = ctx.input(0);
+    const e = elementwise(ctx, x);
+    return e.step('LOG', [e.add(x, e.c('one', 1), 'one_plus_x')], '');
+  },
+  fold: (_ctx, [x]) => tf.log1p(x!),
+};
+
+const expm1: OpDef = {
+  convert(ctx) {
+    const x = ctx.input(0);
+    const e = elementwise(ctx, x);
+    return e.sub(e.step('EXP', [x], 'exp', 'ExpOptions', {}), e.c('one', 1), '');
+  },
+  fold: (_ctx, [x]) => tf.expm1(x!),
 };
 
 // SELU's constants, as TensorFlow defines them.
@@ -92,4 +159,8 @@ export const COMPOSITE_OPS: OpTable = {
   Inv: reciprocal,
   Softplus: softplus,
   Selu: selu,
+  Erf: erf,
+  ClipByValue: clipByValue,
+  Log1p: log1p,
+  Expm1: expm1,
 };

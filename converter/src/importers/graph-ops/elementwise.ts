@@ -107,6 +107,10 @@ export const ELEMENTWISE_OPS: OpTable = {
   // TensorFlow, tfjs and TFLite all round half to even.
   Round: unary({ opcode: 'ROUND', fold: (x) => tf.round(x) }),
   Sign: unary({ opcode: 'SIGN', fold: (x) => tf.sign(x) }),
+  Ceil: unary({ opcode: 'CEIL', fold: (x) => tf.ceil(x) }),
+  Cos: unary({ opcode: 'COS', optionsType: 'CosOptions', fold: (x) => tf.cos(x) }),
+  Sin: unary({ opcode: 'SIN', fold: (x) => tf.sin(x) }),
+  LogSoftmax: unary({ opcode: 'LOG_SOFTMAX', optionsType: 'LogSoftmaxOptions', fold: (x) => tf.logSoftmax(x) }),
 
   Prelu: {
     convert(ctx) {

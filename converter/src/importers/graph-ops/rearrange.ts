@@ -4,7 +4,9 @@ import { ImportFault, dtypeOf, normalizeAxis, shapeOf, type OpContext } from './
 import type { OpDef, OpTable } from './table.js';
 import type { Value } from './types.js';
 
-// Split / SplitV into several tensors, and DepthToSpace / SpaceToDepth (blocks between space and channels).
+// Split / SplitV into several tensors, DepthToSpace / SpaceToDepth (blocks between space and channels),
+// SpaceToBatchND / BatchToSpaceND (blocks between space and batch: how TF1 graphs spell dilated convolution),
+// ReverseV2 and BroadcastTo.
 
 function emitSplit(ctx: OpContext, x: Value, axis: number, sizes: number[], opcode: 'SPLIT' | 'SPLIT_V'): Value[] {
   const shape = shapeOf(x);
@@ -95,7 +97,93 @@ const spaceToDepth: OpDef = {
   fold: (ctx, [x]) => spaceToDepthTf(x as tf.Tensor4D, blockSize(ctx)),
 };
 
+/** block_shape [M] and paddings/crops [M, 2], which must be constants (they decide the output shape). */
+function blocks(ctx: OpContext, rank: number): { block: number[]; pads: number[] } {
+  const block = Array.from(ctx.constInput(1, 'block_shape').data, Number);
+  const pads = Array.from(ctx.constInput(2, ctx.node.op === 'SpaceToBatchND' ? 'paddings' : 'crops').data, Number);
+  if (block.length < 1 || block.length > rank - 1 || pads.length !== 2 * block.length) {
+    throw new ImportFault(`block_shape [${block.join(', ')}] does not fit an input of rank ${rank}`);
+  }
+  return { block, pads };
+}
+
+const spaceToBatch: OpDef = {
+  convert(ctx) {
+    const x = ctx.input(0);
+    const shape = shapeOf(x);
+    const { block, pads } = blocks(ctx, shape.length);
+    const out = shape.slice();
+    out[0] = shape[0]! * block.reduce((a, b) => a * b, 1);
+    block.forEach((b, k) => {
+      const padded = shape[k + 1]! + pads[2 * k]! + pads[2 * k + 1]!;
+      if (padded % b !== 0) throw new ImportFault(`padded size ${padded} of axis ${k + 1} does not divide by block ${b}`);
+      out[k + 1] = padded / b;
+    });
+    const y = ctx.output(out, dtypeOf(x));
+    ctx.op('SPACE_TO_BATCH_ND', [x, ctx.int32('block_shape', block), ctx.int32('paddings', pads, [block.length, 2])], [y], 'SpaceToBatchNDOptions', {});
+    return y;
+  },
+  fold: (_ctx, [x, block, pads]) => tf.spaceToBatchND(x!, Array.from(block!.dataSync()), toPairs(Array.from(pads!.dataSync()))),
+};
+
+const batchToSpace: OpDef = {
+  convert(ctx) {
+    const x = ctx.input(0);
+    const shape = shapeOf(x);
+    const { block, pads } = blocks(ctx, shape.length);
+    const prod = block.reduce((a, b) => a * b, 1);
+    if (shape[0]! % prod !== 0) throw new ImportFault(`batch ${shape[0]} does not divide by the block product ${prod}`);
+    const out = shape.slice();
+    out[0] = shape[0]! / prod;
+    block.forEach((b, k) => { out[k + 1] = shape[k + 1]! * b - pads[2 * k]! - pads[2 * k + 1]!; });
+    const y = ctx.output(out, dtypeOf(x));
+    ctx.op('BATCH_TO_SPACE_ND', [x, ctx.int32('block_shape', block), ctx.int32('crops', pads, [block.length, 2])], [y], 'BatchToSpaceNDOptions', {});
+    return y;
+  },
+  fold: (_ctx, [x, block, crops]) => tf.batchToSpaceND(x!, Array.from(block!.dataSync()), toPairs(Array.from(crops!.dataSync()))),
+};
+
+function toPairs(flat: number[]): number[][] {
+  return Array.from({ length: flat.length / 2 }, (_v, k) => [flat[2 * k]!, flat[2 * k + 1]!]);
+}
+
+/** ReverseV2 along constant axes (TFLite's kernel takes one axis; several become a chain). */
+const reverse: OpDef = {
+  convert(ctx) {
+    const x = ctx.input(0);
+    const shape = shapeOf(x);
+    const axes = [...new Set(Array.from(ctx.constInput(1, 'axis').data, (a) => normalizeAxis(Number(a), shape.length)))];
+    if (axes.length === 0) return x;
+    let current: Value = x;
+    axes.forEach((axis, k) => {
+      const out = k === axes.length - 1 ? ctx.output(shape, dtypeOf(x)) : ctx.intermediate(`reverse_${k}`, shape, dtypeOf(x));
+      ctx.op('REVERSE_V2', [current, ctx.int32(`axis_${k}`, [axis])], [out], 'ReverseV2Options', {});
+      current = out;
+    });
+    return current;
+  },
+  fold: (_ctx, [x, axes]) => tf.reverse(x!, Array.from(axes!.dataSync())),
+};
+
+const broadcastTo: OpDef = {
+  convert(ctx) {
+    const x = ctx.input(0);
+    const target = Array.from(ctx.constInput(1, 'shape').data, Number);
+    const shape = shapeOf(x);
+    const ok = shape.length <= target.length && shape.every((d, k) => d === 1 || d === target[target.length - shape.length + k]);
+    if (!ok) throw new ImportFault(`[${shape.join(', ')}] does not broadcast to [${target.join(', ')}]`);
+    const out = ctx.output(target, dtypeOf(x));
+    ctx.op('BROADCAST_TO', [x, ctx.int32('shape', target)], [out], 'BroadcastToOptions', {});
+    return out;
+  },
+  fold: (_ctx, [x, shape]) => tf.broadcastTo(x!, Array.from(shape!.dataSync())),
+};
+
 export const REARRANGE_OPS: OpTable = {
+  SpaceToBatchND: spaceToBatch,
+  BatchToSpaceND: batchToSpace,
+  ReverseV2: reverse,
+  BroadcastTo: broadcastTo,
   Split: split,
   SplitV: splitV,
   DepthToSpace: depthToSpace,

@@ -5,10 +5,14 @@ import argMaxOp from './arg-max.js';
 import argMinOp from './arg-min.js';
 import averagePool2dOp from './average-pool-2d.js';
 import batchMatmulOp from './batch-matmul.js';
+import batchToSpaceNdOp from './batch-to-space-nd.js';
+import broadcastToOp from './broadcast-to.js';
 import castOp from './cast.js';
+import ceilOp from './ceil.js';
 import concatenationOp from './concatenation.js';
 import conv2dOp from './conv-2d.js';
 import convolution2dTransposeBiasOp from './convolution-2d-transpose-bias.js';
+import cosOp from './cos.js';
 import cumsumOp from './cumsum.js';
 import densifyOp from './densify.js';
 import depthToSpaceOp from './depth-to-space.js';
@@ -31,7 +35,9 @@ import hardSwishOp from './hard-swish.js';
 import leakyReluOp from './leaky-relu.js';
 import lessOp from './less.js';
 import lessEqualOp from './less-equal.js';
+import localResponseNormalizationOp from './local-response-normalization.js';
 import logOp from './log.js';
+import logSoftmaxOp from './log-softmax.js';
 import logicalAndOp from './logical-and.js';
 import logicalNotOp from './logical-not.js';
 import logicalOrOp from './logical-or.js';
@@ -62,13 +68,16 @@ import relu6Op from './relu6.js';
 import reshapeOp from './reshape.js';
 import resizeBilinearOp from './resize-bilinear.js';
 import resizeNearestNeighborOp from './resize-nearest-neighbor.js';
+import reverseV2Op from './reverse-v2.js';
 import roundOp from './round.js';
 import rsqrtOp from './rsqrt.js';
 import selectOp from './select.js';
 import selectV2Op from './select-v2.js';
 import signOp from './sign.js';
+import sinOp from './sin.js';
 import sliceOp from './slice.js';
 import softmaxOp from './softmax.js';
+import spaceToBatchNdOp from './space-to-batch-nd.js';
 import spaceToDepthOp from './space-to-depth.js';
 import splitOp from './split.js';
 import splitVOp from './split-v.js';
@@ -94,10 +103,14 @@ export const OP_MODULES: readonly OpModule[] = [
   argMinOp,
   averagePool2dOp,
   batchMatmulOp,
+  batchToSpaceNdOp,
+  broadcastToOp,
   castOp,
+  ceilOp,
   concatenationOp,
   conv2dOp,
   convolution2dTransposeBiasOp,
+  cosOp,
   cumsumOp,
   densifyOp,
   depthToSpaceOp,
@@ -120,7 +133,9 @@ export const OP_MODULES: readonly OpModule[] = [
   leakyReluOp,
   lessOp,
   lessEqualOp,
+  localResponseNormalizationOp,
   logOp,
+  logSoftmaxOp,
   logicalAndOp,
   logicalNotOp,
   logicalOrOp,
@@ -151,13 +166,16 @@ export const OP_MODULES: readonly OpModule[] = [
   reshapeOp,
   resizeBilinearOp,
   resizeNearestNeighborOp,
+  reverseV2Op,
   roundOp,
   rsqrtOp,
   selectOp,
   selectV2Op,
   signOp,
+  sinOp,
   sliceOp,
   softmaxOp,
+  spaceToBatchNdOp,
   spaceToDepthOp,
   splitOp,
   splitVOp,
