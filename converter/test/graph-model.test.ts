@@ -545,6 +545,29 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     expect(compareTensors(out!, { dtype: 'float32', shape: [1, 2, 3, 12], data: expected }).maxAbsError).toBe(0);
   });
 
+  it('NonMaxSuppressionV5 padded (tfjs returns only the valid entries: those are compared), hard and soft', async () => {
+    for (const sigma of [0, 0.5]) {
+      const g = new GraphFixture();
+      g.placeholder('boxes', [10, 4]);
+      g.placeholder('scores', [10]);
+      const nms = g.op('nms', 'NonMaxSuppressionV5', ['boxes', 'scores', g.ints('max_out', [6], []), g.random('iou', [], 0.4, 0.4),
+        g.random('score_thr', [], 0.1, 0.1), g.random('sigma', [], sigma, sigma)], { pad_to_max_output_size: b(true), T: FLOAT });
+      const artifacts = await g.artifacts();
+      const feeds = [seededTensor({ dtype: 'float32', shape: [10, 4], range: [0, 1] }, 21), seededTensor({ dtype: 'float32', shape: [10], range: [0, 1] }, 22)];
+      const model = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology: artifacts.modelJson.modelTopology as object, weightSpecs: artifacts.weightSpecs, weightData: artifacts.weightData, format: 'graph-model' }));
+      const [indices, scores] = await model.executeAsync({ boxes: tf.tensor(feeds[0]!.data as Float32Array, [10, 4]), scores: tf.tensor(feeds[1]!.data as Float32Array, [10]) }, [nms, `${nms}:1`]) as tf.Tensor[];
+      const graph = importGraphModel(artifacts, { outputs: [nms, `${nms}:1`, `${nms}:2`] });
+      expect(opcodes(graph)).toEqual(['NON_MAX_SUPPRESSION_V5']);
+      const [li, ls, lv] = await runLiteRt(writeModel(graph), feeds);
+      const valid = indices!.shape[0]!;
+      expect(valid).toBeGreaterThan(1);
+      expect(Array.from(lv!.data as Int32Array)).toEqual([valid]);
+      expect(Array.from(li!.data as Int32Array)).toEqual([...indices!.dataSync(), ...new Array(6 - valid).fill(0)]);
+      const want = scores!.dataSync();
+      Array.from(ls!.data as Float32Array).forEach((v, k) => expect(Math.abs(v - (k < valid ? want[k]! : 0))).toBeLessThan(1e-6));
+    }
+  });
+
   it('refuses by name the ops whose output size is known only at run time (Where, unpadded NMS)', async () => {
     const g = new GraphFixture();
     const x = g.placeholder('x', [4, 4]);
