@@ -477,6 +477,9 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
           g.op('dense_t', 'Einsum', ['x', g.random('ew2', [6, 4])], eq('abc,dc->dab')),
           g.op('attn', 'Einsum', ['x', 'x'], eq('bqd,bkd->bqk')),
           g.op('outer', 'Einsum', ['x', 'y'], eq('bij,bjk->bki')),
+          // Keras EinsumDense and multi-head attention forms: two contracted axes, batch axes in the middle.
+          g.op('dense2', 'Einsum', [g.op('x4', 'Reshape', ['x', g.ints('s4', [2, 3, 2, 2])]), g.random('ew3', [2, 2, 5])], eq('abcd,cde->abe')),
+          g.op('attn2', 'Einsum', [g.op('q4', 'Reshape', ['x', g.ints('q4s', [2, 2, 3, 2])]), g.op('k4', 'Reshape', [g.op('xn', 'Neg', ['x']), g.ints('k4s', [2, 2, 3, 2])])], eq('aecd,abcd->acbe')),
           g.op('bmm2', 'BatchMatMulV2', ['y', 'x'], { adj_x: b(true), adj_y: b(true) }),
         ];
       },
