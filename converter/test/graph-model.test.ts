@@ -367,6 +367,8 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     inputs: { name: string; shape: number[]; range?: [number, number] }[];
     build: (g: GraphFixture) => string[];
     opcodes: string[];
+    /** Operators the row must not produce (a fused pattern left no trace). */
+    absent?: string[];
     rtol?: number;
   }
   const x23 = [{ name: 'x', shape: [2, 3, 4] }, { name: 'y', shape: [2, 3, 4] }];
@@ -500,7 +502,7 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     },
     {
       name: 'Erf (rewritten), exact GELU spelled in primitives, ClipByValue, Log1p/Expm1, Ceil, Cos, Sin, LogSoftmax, LRN', inputs: [{ name: 'x', shape: [1, 3, 4, 5], range: [-3, 3] }],
-      opcodes: ['SIGN', 'EXP', 'MINIMUM', 'MAXIMUM', 'CEIL', 'COS', 'SIN', 'LOG_SOFTMAX', 'LOCAL_RESPONSE_NORMALIZATION'],
+      opcodes: ['SIGN', 'EXP', 'GELU', 'MINIMUM', 'MAXIMUM', 'CEIL', 'COS', 'SIN', 'LOG_SOFTMAX', 'LOCAL_RESPONSE_NORMALIZATION'],
       build: (g) => {
         const half = g.random('half', [], 0.5, 0.5);
         const erf = g.op('erf', 'Erf', [g.op('xs', 'Mul', ['x', g.random('rsqrt2', [], Math.SQRT1_2, Math.SQRT1_2)])]);
@@ -513,6 +515,20 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
           g.op('cos', 'Cos', ['x']), g.op('sin', 'Sin', ['x']), g.op('logsoftmax', 'LogSoftmax', ['x']),
           g.op('lrn', 'LRN', ['x'], { depth_radius: i(2), bias: f(1), alpha: f(0.5), beta: f(0.75) }),
         ];
+      },
+    },
+    {
+      name: 'GELU (tanh form, Keras association) and hard-swish spelled in primitives become GELU / HARD_SWISH', inputs: [{ name: 'x', shape: [1, 3, 4, 5], range: [-4, 4] }],
+      opcodes: ['GELU', 'HARD_SWISH'], absent: ['TANH', 'POW', 'RELU6', 'MUL', 'ADD', 'DIV'],
+      build: (g) => {
+        const k = (name: string, v: number) => g.random(name, [], v, v);
+        const cube = g.op('cube', 'Mul', [k('c044', 0.044715), g.op('pow3', 'Pow', ['x', k('three', 3)])]);
+        const inner = g.op('inner', 'Mul', [k('sqrt2pi', Math.sqrt(2 / Math.PI)), g.op('x_cube', 'AddV2', ['x', cube])]);
+        const tanhGelu = g.op('gelu_tanh', 'Mul', [g.op('half_x', 'Mul', [k('half', 0.5), 'x']), g.op('one_tanh', 'AddV2', [k('one', 1), g.op('tanh', 'Tanh', [inner])])]);
+        const relu6 = g.op('relu6', 'Relu6', [g.op('x3', 'AddV2', ['x', k('three_', 3)])]);
+        const hswish = g.op('hswish', 'Mul', [g.op('x_relu6', 'Mul', ['x', relu6]), k('sixth', 1 / 6)]);
+        const hswishDiv = g.op('hswish_div', 'RealDiv', [g.op('x_relu6b', 'Mul', [relu6, 'x']), k('six', 6)]);
+        return [tanhGelu, hswish, hswishDiv];
       },
     },
     {
@@ -534,6 +550,7 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     expectClose(row.name, r, row.rtol);
     const ops = opcodes(r.graph);
     for (const op of row.opcodes) expect(ops, row.name).toContain(op);
+    for (const op of row.absent ?? []) expect(ops, row.name).not.toContain(op);
   });
 
   it('SpaceToDepth (no tfjs kernel: judged against its reshape-transpose definition)', async () => {

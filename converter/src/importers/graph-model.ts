@@ -4,6 +4,7 @@ import { InvalidSourceError, UnsupportedOpsError } from '../errors.js';
 import { attrDType, attrShape, parseDType, parseInputRef, parseShape } from './graph-ops/attrs.js';
 import { GraphBuilder, ImportFault, OpContext } from './graph-ops/context.js';
 import { GRAPH_OPS, NO_OUTPUT_OPS, PASS_THROUGH_OPS, isControlFlow } from './graph-ops/index.js';
+import { fusePatterns } from './graph-ops/patterns.js';
 import type { ConstTensor, GraphDefJson, NodeDef, TensorJson, Value, ValueDType } from './graph-ops/types.js';
 import { decodeTfjsWeights, type DecodedWeight, type TfjsArtifacts } from './tfjs-artifacts.js';
 
@@ -51,6 +52,8 @@ export function importGraphModel(artifacts: TfjsArtifacts, options: ImportGraphM
   }
   const weights = options.weights ?? decodeTfjsWeights(artifacts);
   const signature = json.signature as { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> } | undefined;
+  // GELU / hard-swish spelled in primitive ops become one node each (graph-ops/patterns.ts).
+  fusePatterns(nodes, (name) => weights.get(name)?.values);
   const importer = new Importer(nodes, weights, options, signature?.inputs ?? {});
   return importer.run(outputRefs(nodes, options, signature?.outputs), signature);
 }

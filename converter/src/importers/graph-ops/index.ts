@@ -8,6 +8,7 @@ import { INDEXING_OPS } from './indexing.js';
 import { MATMUL_OPS } from './matmul.js';
 import { NMS_OPS } from './nms.js';
 import { NORMALIZATION_OPS } from './normalization.js';
+import { PATTERN_OPS } from './patterns.js';
 import { POOLING_OPS } from './pooling.js';
 import { REARRANGE_OPS } from './rearrange.js';
 import { REDUCE_OPS } from './reduce.js';
@@ -19,7 +20,7 @@ import { TRANSPOSE_CONV_OPS } from './transpose-conv.js';
 export const GRAPH_OPS: OpTable = {
   ...CONV_OPS, ...MATMUL_OPS, ...ELEMENTWISE_OPS, ...POOLING_OPS, ...REDUCE_OPS, ...SHAPE_OPS, ...IMAGE_OPS,
   ...NORMALIZATION_OPS, ...COMPARE_OPS, ...COMPOSITE_OPS, ...INDEXING_OPS, ...REARRANGE_OPS, ...TRANSPOSE_CONV_OPS,
-  ...NMS_OPS, ...EINSUM_OPS,
+  ...NMS_OPS, ...EINSUM_OPS, ...PATTERN_OPS,
 };
 
 /** Ops that forward their input unchanged at inference. */
