@@ -92,7 +92,9 @@ async function check(c: Case): Promise<CaseResult> {
   const reference = await model.executeAsync(feedMap, c.outputs);
   const expected: HarnessTensor[] = (Array.isArray(reference) ? reference : [reference]).map((t, k) => ({
     dtype: t.dtype as 'float32' | 'int32' | 'bool', shape: t.shape,
-    data: t.dtype === 'bool' ? Uint8Array.from(t.dataSync()) : t.dataSync() as Float32Array | Int32Array, name: c.outputs[k],
+    // (typed by dtype: tfjs' cpu Cast int32 -> float32 keeps an Int32Array under the float32 label)
+    data: t.dtype === 'bool' ? Uint8Array.from(t.dataSync()) : t.dtype === 'int32' ? Int32Array.from(t.dataSync()) : Float32Array.from(t.dataSync()),
+    name: c.outputs[k],
   }));
 
   const graph = importGraphModel(artifacts, { outputs: c.outputs });
@@ -304,6 +306,17 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     expectClose('slicing', r, 0);
   });
 
+  it('a constant Cast int32 -> float32 folds to float values (tfjs keeps the int32 array under the float label)', async () => {
+    const g = new GraphFixture();
+    const x = g.placeholder('x', [1, 6]);
+    const limit = g.op('limit', 'Cast', [g.op('n', 'Sub', [g.ints('six', [6], []), g.ints('two', [2], [])], { T: INT })], { SrcT: INT, DstT: FLOAT });
+    const inside = g.op('inside', 'Cast', [g.op('le', 'LessEqual', [x, limit])], { SrcT: { type: 'DT_BOOL' }, DstT: FLOAT });
+    const r = await check({ fixture: g, inputs: [{ name: 'x', shape: [1, 6], range: [0, 8] }], outputs: [inside] });
+    expectClose('cast fold', r, 0);
+    const constant = r.graph.subgraphs[0]!.tensors.find((t) => t.name === 'limit')!;
+    expect(Array.from(new Float32Array(constant.data!.slice().buffer))).toEqual([4]);
+  });
+
   it('folds Shape-derived arithmetic into constants (Shape -> StridedSlice -> Pack -> Reshape)', async () => {
     const g = new GraphFixture();
     const x = g.placeholder('x', [1, 3, 4, 2]);
@@ -443,8 +456,8 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
       },
     },
     {
-      name: 'Reciprocal, Softplus, Selu (rewritten), Sign and other unary/binary math', inputs: x23,
-      opcodes: ['DIV', 'ABS', 'NEG', 'EXP', 'LOG', 'ELU', 'LEAKY_RELU', 'SIGN', 'FLOOR_DIV', 'FLOOR_MOD', 'POW', 'SQUARED_DIFFERENCE', 'SQRT', 'FLOOR'],
+      name: 'Reciprocal, Softplus, Selu (rewritten), Sign, Atan2, SparseToDense and other unary/binary math', inputs: x23,
+      opcodes: ['DIV', 'ABS', 'NEG', 'EXP', 'LOG', 'ELU', 'LEAKY_RELU', 'SIGN', 'FLOOR_DIV', 'FLOOR_MOD', 'POW', 'SQUARED_DIFFERENCE', 'SQRT', 'FLOOR', 'ATAN2', 'SPARSE_TO_DENSE'],
       build: (g) => {
         const pos = g.op('pos', 'AddV2', [g.op('absx', 'Abs', ['x']), g.random('half', [], 0.5, 0.5)]);
         const three = g.random('three', [], 3, 3);
@@ -456,7 +469,9 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
           g.op('floordiv_f', 'Cast', [g.op('floordiv', 'FloorDiv', [g.op('x3', 'Mul', ['x', three]), pos])], { SrcT: FLOAT, DstT: FLOAT }),
           g.op('floormod', 'FloorMod', ['x3', pos]),
           g.op('pow', 'Pow', [pos, 'y']), g.op('sqdiff', 'SquaredDifference', ['x', 'y']), g.op('sqrt', 'Sqrt', [pos]),
-          g.op('exp', 'Exp', ['x']), g.op('log', 'Log', [pos]),
+          g.op('exp', 'Exp', ['x']), g.op('log', 'Log', [pos]), g.op('atan2', 'Atan2', ['y', 'x']),
+          g.op('dense', 'SparseToDense', [g.op('sp_idx', 'Cast', [g.op('sp_floor', 'Floor', [g.op('sp_x', 'Mul', [g.op('sp_pos', 'Abs', [g.op('sp_sl', 'Reshape', [g.op('sp_slice', 'Slice', ['x', g.ints('spb', [0, 0, 0]), g.ints('sps', [1, 1, 3])]), g.ints('sp_shape', [3])])]), g.random('sp_4', [], 4, 4)])])], { SrcT: FLOAT, DstT: INT }),
+            g.ints('sp_out', [4]), g.random('sp_vals', [3]), g.random('sp_default', [], 0, 0)], { validate_indices: b(false), Tindices: INT }),
         ];
       },
     },

@@ -245,9 +245,11 @@ class Importer {
     try {
       return results.map((t, k) => {
         if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') throw new ImportFault(`folds to a ${t.dtype} tensor`);
-        const data = t.dataSync() as Float32Array | Int32Array | Uint8Array;
+        // tfjs' cpu Cast int32 -> float32 relabels the tensor and keeps its Int32Array: copy by dtype.
+        const raw = t.dataSync();
+        const data = t.dtype === 'float32' ? Float32Array.from(raw) : t.dtype === 'int32' ? Int32Array.from(raw) : Uint8Array.from(raw);
         const name = k === 0 ? ctx.name : `${ctx.name}:${k}`;
-        return { kind: 'const', c: { name, dtype: t.dtype, shape: t.shape.slice(), data: data.slice() } } satisfies Value;
+        return { kind: 'const', c: { name, dtype: t.dtype, shape: t.shape.slice(), data } } satisfies Value;
       });
     } finally {
       for (const t of results) t.dispose();

@@ -446,6 +446,15 @@ export const OP_CASES: OpCase[] = [
     name: 'BROADCAST_TO', opcode: 'BROADCAST_TO', inputs: [input([1, 3], [1, 2, 3]), constant([2], [2, 3], 'int32')],
     outputs: [{ shape: [2, 3] }], expected: [1, 2, 3, 1, 2, 3],
   },
+  {
+    name: 'ATAN2 all quadrants', opcode: 'ATAN2', inputs: [input([4], [1, 1, -1, -1]), constant([4], [1, -1, -1, 1])],
+    outputs: [{ shape: [4] }], expected: [Math.PI / 4, 3 * Math.PI / 4, -3 * Math.PI / 4, -Math.PI / 4], tolerance: 1e-6,
+  },
+  {
+    name: 'SPARSE_TO_DENSE with a default', opcode: 'SPARSE_TO_DENSE', options: { validateIndices: false },
+    inputs: [{ shape: [2, 2], data: [0, 1, 1, 2], dtype: 'int32' }, constant([2], [2, 3], 'int32'), input([2], [5, 7]), constant([], [-1])],
+    outputs: [{ shape: [2, 3] }], expected: [-1, 5, -1, -1, -1, 7],
+  },
   // Non-max suppression: boxes 0 and 1 overlap (IoU 0.81), box 2 is apart, box 3 scores under the threshold.
   {
     name: 'NON_MAX_SUPPRESSION_V4 padded', opcode: 'NON_MAX_SUPPRESSION_V4',

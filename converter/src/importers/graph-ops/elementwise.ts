@@ -85,6 +85,7 @@ export const ELEMENTWISE_OPS: OpTable = {
   Pow: binary({ opcode: 'POW', optionsType: 'PowOptions', options: {}, fold: tf.pow }),
   FloorDiv: binary({ opcode: 'FLOOR_DIV', optionsType: 'FloorDivOptions', options: {}, fold: tf.floorDiv }),
   FloorMod: binary({ opcode: 'FLOOR_MOD', optionsType: 'FloorModOptions', options: {}, fold: tf.mod }),
+  Atan2: binary({ opcode: 'ATAN2', optionsType: 'ATan2Options', options: {}, fold: tf.atan2 }),
 
   Relu: unary({ opcode: 'RELU', fold: (x) => tf.relu(x) }),
   Relu6: unary({ opcode: 'RELU6', fold: (x) => tf.relu6(x) }),

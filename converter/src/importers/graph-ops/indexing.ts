@@ -3,7 +3,7 @@ import { attrBool, attrInt } from './attrs.js';
 import { ImportFault, dtypeOf, normalizeAxis, shapeOf, type OpContext } from './context.js';
 import type { OpDef, OpTable } from './table.js';
 
-// Ops that find or address elements by index: GatherNd, ArgMax/ArgMin, TopKV2, OneHot, Cumsum.
+// Ops that find or address elements by index: GatherNd, ArgMax/ArgMin, TopKV2, OneHot, Cumsum, SparseToDense.
 
 const TFLITE_INT32 = 2;
 
@@ -106,7 +106,24 @@ const cumsum: OpDef = {
   fold: (ctx, [x, axis]) => tf.cumsum(x!, normalizeAxis(axis!.dataSync()[0]!, x!.rank), attrBool(ctx.node, 'exclusive', false), attrBool(ctx.node, 'reverse', false)),
 };
 
+/** SparseToDense(indices, output_shape, values, default_value): output_shape must be a constant. */
+const sparseToDense: OpDef = {
+  convert(ctx) {
+    requireIntIndices(ctx, 0);
+    const shape = Array.from(ctx.constInput(1, 'output_shape').data, Number);
+    const values = ctx.input(2);
+    const out = ctx.output(shape, dtypeOf(values));
+    ctx.op('SPARSE_TO_DENSE', [ctx.input(0), ctx.int32('output_shape', shape), values, ctx.input(3)], [out], 'SparseToDenseOptions', {
+      validateIndices: attrBool(ctx.node, 'validate_indices', true),
+    });
+    return out;
+  },
+  fold: (_ctx, [indices, shape, values, fallback]) =>
+    tf.sparseToDense(indices!, values!, Array.from(shape!.dataSync()), fallback!),
+};
+
 export const INDEXING_OPS: OpTable = {
+  SparseToDense: sparseToDense,
   GatherNd: gatherNd,
   ArgMax: argReduce('ARG_MAX'),
   ArgMin: argReduce('ARG_MIN'),

@@ -3,6 +3,7 @@ import absOp from './abs.js';
 import addOp from './add.js';
 import argMaxOp from './arg-max.js';
 import argMinOp from './arg-min.js';
+import atan2Op from './atan2.js';
 import averagePool2dOp from './average-pool-2d.js';
 import batchMatmulOp from './batch-matmul.js';
 import batchToSpaceNdOp from './batch-to-space-nd.js';
@@ -79,6 +80,7 @@ import sliceOp from './slice.js';
 import softmaxOp from './softmax.js';
 import spaceToBatchNdOp from './space-to-batch-nd.js';
 import spaceToDepthOp from './space-to-depth.js';
+import sparseToDenseOp from './sparse-to-dense.js';
 import splitOp from './split.js';
 import splitVOp from './split-v.js';
 import sqrtOp from './sqrt.js';
@@ -101,6 +103,7 @@ export const OP_MODULES: readonly OpModule[] = [
   addOp,
   argMaxOp,
   argMinOp,
+  atan2Op,
   averagePool2dOp,
   batchMatmulOp,
   batchToSpaceNdOp,
@@ -177,6 +180,7 @@ export const OP_MODULES: readonly OpModule[] = [
   softmaxOp,
   spaceToBatchNdOp,
   spaceToDepthOp,
+  sparseToDenseOp,
   splitOp,
   splitVOp,
   sqrtOp,
