@@ -119,7 +119,7 @@ const sparseToDense: OpDef = {
     return out;
   },
   fold: (_ctx, [indices, shape, values, fallback]) =>
-    tf.sparseToDense(indices!, values!, Array.from(shape!.dataSync()), fallback!),
+    tf.sparseToDense(indices!, values!, Array.from(shape!.dataSync()), fallback as tf.Scalar),
 };
 
 export const INDEXING_OPS: OpTable = {
