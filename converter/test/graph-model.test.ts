@@ -620,7 +620,7 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     for (const it of items) expect(it.detail).toMatch(/run time/);
   });
 
-  it('int8: bool and int32 tensors pass through float fallbacks, SPLIT keeps its data scale, TRANSPOSE_CONV its int32 shape', async () => {
+  it('int8: bool and int32 tensors pass through float fallbacks, data movers keep their data scale, TRANSPOSE_CONV its int32 shape', async () => {
     const g = new GraphFixture();
     const x = g.placeholder('x', [1, 4, 4, 3]);
     const tc = g.op('tc', 'Conv2DBackpropInput', [g.ints('sz', [1, 8, 8, 4]), g.random('w', [3, 3, 4, 3]), x], conv([1, 2, 2, 1], 'SAME'));
@@ -629,7 +629,12 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     const sel = g.op('sel', 'SelectV2', [g.op('less', 'Less', [split, `${split}:1`]), split, `${split}:1`]);
     const argmax = g.op('argmax', 'ArgMax', [sel, g.ints('ax2', [3], [])]);
     const top = g.op('top', 'TopKV2', [g.op('flat', 'Reshape', [sel, g.ints('shp', [1, 128])]), g.ints('k', [5], [])]);
-    const outputs = [split, sel, argmax, top];
+    // Data movers that keep their input's scale: a TF1 dilated conv, SplitV, Tile, GatherNd, ReverseV2.
+    const s2b = g.op('s2b', 'SpaceToBatchND', [addn, g.ints('block', [2, 2]), g.ints('pads', [0, 0, 0, 0], [2, 2])]);
+    const dconv = g.op('dconv', 'Conv2D', [s2b, g.random('dw', [3, 3, 4, 4])], { strides: ints([1, 1, 1, 1]), padding: s('SAME') });
+    const b2s = g.op('b2s', 'BatchToSpaceND', [dconv, g.ints('block2', [2, 2]), g.ints('crops', [0, 0, 0, 0], [2, 2])]);
+    const movers = g.op('movers', 'ReverseV2', [g.op('tile', 'Tile', [g.op('gnd', 'GatherNd', [g.op('splitv', 'SplitV', [b2s, g.ints('sizes', [1, 3]), g.ints('sv_axis', [3], [])], { num_split: i(2) }), g.ints('gidx', [0, 1, 0, 2], [2, 2])]), g.ints('reps', [1, 2, 1])]), g.ints('raxis', [1])]);
+    const outputs = [split, sel, argmax, top, movers];
     const graph = importGraphModel(await g.artifacts(), { outputs });
     const samples = Array.from({ length: 16 }, (_v, k) => [seededTensor({ dtype: 'float32', shape: [1, 4, 4, 3], range: [0, 1] }, 300 + k)]);
     const { ranges } = await calibrate(graph, samples);
@@ -638,7 +643,7 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     const feed = [seededTensor({ dtype: 'float32', shape: [1, 4, 4, 3], range: [0, 1] }, 999)];
     const f = await runLiteRt(writeModel(graph), feed);
     const q = await runLiteRt(writeModel(int8), feed);
-    for (const k of [0, 1, 3]) {
+    for (const k of [0, 1, 3, 4]) {
       const cmp = compareTensors(q[k]!, f[k]!);
       measured.push(`int8 ${outputs[k]}: max abs ${cmp.maxAbsError.toExponential(2)} of range ${(cmp.maxAbsError / cmp.maxRelError).toFixed(2)}`);
       expect(cmp.maxRelError, outputs[k]).toBeLessThan(0.05);
