@@ -568,6 +568,23 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     for (const op of row.absent ?? []) expect(ops, row.name).not.toContain(op);
   });
 
+  it('Select with a vector condition picks rows (tfjs cannot run this TensorFlow form: judged by hand)', async () => {
+    const g = new GraphFixture();
+    g.placeholder('x', [3, 4]);
+    g.placeholder('y', [3, 4]);
+    const rows = g.op('rows', 'Less', [g.op('sum', 'Sum', ['x', g.ints('ax', [1])], { keep_dims: b(false) }), g.random('zero', [], 0, 0)]);
+    g.op('picked', 'Select', [rows, 'x', 'y']);
+    const graph = importGraphModel(await g.artifacts(), { outputs: ['picked'] });
+    expect(opcodes(graph)).toContain('SELECT');
+    const feeds = [seededTensor({ dtype: 'float32', shape: [3, 4] }, 4), seededTensor({ dtype: 'float32', shape: [3, 4] }, 2)];
+    const [out] = await runLiteRt(writeModel(graph), feeds);
+    const [x, y] = feeds.map((t) => Array.from(t.data as Float32Array));
+    const fromX = [0, 1, 2].map((r) => x!.slice(4 * r, 4 * r + 4).reduce((p, q) => p + q, 0) < 0);
+    expect(new Set(fromX).size, 'the seeded rows pick from both operands').toBe(2);
+    const expected = [0, 1, 2].flatMap((r) => (fromX[r] ? x! : y!).slice(4 * r, 4 * r + 4));
+    expect(Array.from(out!.data as Float32Array)).toEqual(expected);
+  });
+
   it('SpaceToDepth (no tfjs kernel: judged against its reshape-transpose definition)', async () => {
     const g = new GraphFixture();
     g.placeholder('x', [1, 4, 6, 3]);
