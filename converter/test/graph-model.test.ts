@@ -4,6 +4,8 @@ import { compareTensors, runLiteRt, seededTensor, type HarnessTensor } from '@bo
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UnsupportedOpsError } from '../src/errors.js';
 import { importGraphModel } from '../src/importers/graph-model.js';
+import { calibrate } from '../src/quantize/calibrate.js';
+import { quantizeInt8 } from '../src/quantize/quantize-int8.js';
 import type { TfjsArtifacts } from '../src/importers/tfjs-artifacts.js';
 
 // Each case writes a small TensorFlow graph-model by hand (NodeDefs + weights, as tfjs-converter
@@ -86,9 +88,13 @@ async function check(c: Case): Promise<CaseResult> {
   }));
   const feedMap: Record<string, tf.Tensor> = {};
   c.inputs.forEach((input, k) => { feedMap[input.name] = tf.tensor(feeds[k]!.data as Float32Array, input.shape); });
-  const reference = model.execute(feedMap, c.outputs) as tf.Tensor | tf.Tensor[];
+  // executeAsync: NonMaxSuppression and Where only have asynchronous tfjs kernels.
+  const reference = await model.executeAsync(feedMap, c.outputs);
   const expected: HarnessTensor[] = (Array.isArray(reference) ? reference : [reference]).map((t, k) => ({
-    dtype: 'float32', shape: t.shape, data: t.dataSync() as Float32Array, name: c.outputs[k],
+    dtype: t.dtype as 'float32' | 'int32' | 'bool', shape: t.shape,
+    // (typed by dtype: tfjs' cpu Cast int32 -> float32 keeps an Int32Array under the float32 label)
+    data: t.dtype === 'bool' ? Uint8Array.from(t.dataSync()) : t.dtype === 'int32' ? Int32Array.from(t.dataSync()) : Float32Array.from(t.dataSync()),
+    name: c.outputs[k],
   }));
 
   const graph = importGraphModel(artifacts, { outputs: c.outputs });
@@ -300,6 +306,17 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     expectClose('slicing', r, 0);
   });
 
+  it('a constant Cast int32 -> float32 folds to float values (tfjs keeps the int32 array under the float label)', async () => {
+    const g = new GraphFixture();
+    const x = g.placeholder('x', [1, 6]);
+    const limit = g.op('limit', 'Cast', [g.op('n', 'Sub', [g.ints('six', [6], []), g.ints('two', [2], [])], { T: INT })], { SrcT: INT, DstT: FLOAT });
+    const inside = g.op('inside', 'Cast', [g.op('le', 'LessEqual', [x, limit])], { SrcT: { type: 'DT_BOOL' }, DstT: FLOAT });
+    const r = await check({ fixture: g, inputs: [{ name: 'x', shape: [1, 6], range: [0, 8] }], outputs: [inside] });
+    expectClose('cast fold', r, 0);
+    const constant = r.graph.subgraphs[0]!.tensors.find((t) => t.name === 'limit')!;
+    expect(Array.from(new Float32Array(constant.data!.slice().buffer))).toEqual([4]);
+  });
+
   it('folds Shape-derived arithmetic into constants (Shape -> StridedSlice -> Pack -> Reshape)', async () => {
     const g = new GraphFixture();
     const x = g.placeholder('x', [1, 3, 4, 2]);
@@ -355,6 +372,301 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     expect(items.find((it) => it.name === 'conv_nchw')!.detail).toMatch(/NCHW/);
     expect(items.find((it) => it.name === 'loop')!.detail).toMatch(/control flow/);
     expect((error as Error).message).toMatch(/4 unsupported/);
+  });
+
+  // One row per op family: a builder of graph nodes, the inputs, and the TFLite operators it must become.
+  interface OpRow {
+    name: string;
+    inputs: { name: string; shape: number[]; range?: [number, number] }[];
+    build: (g: GraphFixture) => string[];
+    opcodes: string[];
+    /** Operators the row must not produce (a fused pattern left no trace). */
+    absent?: string[];
+    rtol?: number;
+  }
+  const x23 = [{ name: 'x', shape: [2, 3, 4] }, { name: 'y', shape: [2, 3, 4] }];
+  const conv = (ints4: number[], padding: string) => ({ strides: ints(ints4), padding: s(padding), data_format: s('NHWC'), dilations: ints([1, 1, 1, 1]) });
+  const OP_ROWS: OpRow[] = [
+    {
+      name: 'AddN of three (a chain of ADDs)', inputs: x23, opcodes: ['ADD'],
+      build: (g) => [g.op('addn', 'AddN', ['x', 'y', g.random('c', [2, 3, 4])], { N: i(3) })],
+    },
+    {
+      name: 'GatherNd', inputs: x23, opcodes: ['GATHER_ND'],
+      build: (g) => [
+        g.op('gnd', 'GatherNd', ['x', g.ints('idx', [0, 1, 1, 2, 1, 0], [3, 2])], { Tparams: FLOAT, Tindices: INT }),
+        g.op('gnd_full', 'GatherNd', ['y', g.ints('idx3', [1, 2, 3, 0, 0, 0], [2, 3])], { Tparams: FLOAT, Tindices: INT }),
+      ],
+    },
+    {
+      name: 'Conv2DBackpropInput SAME and VALID, + BiasAdd', inputs: [{ name: 'x', shape: [1, 3, 4, 2] }], opcodes: ['TRANSPOSE_CONV'],
+      build: (g) => [
+        g.op('tc_same_b', 'BiasAdd', [g.op('tc_same', 'Conv2DBackpropInput', [g.ints('sz1', [1, 6, 8, 5]), g.random('tw1', [3, 3, 5, 2]), 'x'], conv([1, 2, 2, 1], 'SAME')), g.random('tb', [5])]),
+        g.op('tc_valid', 'Conv2DBackpropInput', [g.ints('sz2', [1, 7, 9, 3]), g.random('tw2', [3, 3, 3, 2]), 'x'], conv([1, 2, 2, 1], 'VALID')),
+        g.op('tc_s1', 'Conv2DBackpropInput', [g.ints('sz3', [1, 3, 4, 3]), g.random('tw3', [2, 2, 3, 2]), 'x'], conv([1, 1, 1, 1], 'SAME')),
+      ],
+    },
+    {
+      name: 'comparisons, logic, Select/SelectV2, Cast, Round', inputs: x23,
+      opcodes: ['LESS', 'LESS_EQUAL', 'GREATER', 'GREATER_EQUAL', 'EQUAL', 'NOT_EQUAL', 'LOGICAL_AND', 'LOGICAL_OR', 'LOGICAL_NOT', 'SELECT', 'SELECT_V2', 'CAST', 'ROUND'],
+      build: (g) => {
+        const two = g.random('two', [], 2, 2);
+        const xr = g.op('xr', 'Round', [g.op('x2', 'Mul', ['x', two])]);
+        const yr = g.op('yr', 'Round', [g.op('y2', 'Mul', ['y', two])]);
+        const bool = { T: FLOAT };
+        const cmp = ['Less', 'LessEqual', 'Greater', 'GreaterEqual', 'Equal', 'NotEqual'].map((op) => g.op(op.toLowerCase(), op, [xr, yr], bool));
+        const casts = cmp.map((c) => g.op(`${c}_f`, 'Cast', [c], { SrcT: { type: 'DT_BOOL' }, DstT: FLOAT }));
+        const and = g.op('and', 'LogicalAnd', [cmp[0]!, cmp[3]!]);
+        const or = g.op('or', 'LogicalOr', [cmp[1]!, cmp[4]!]);
+        const not = g.op('not', 'LogicalNot', [or]);
+        const rows = g.op('rows', 'Less', [g.op('xs', 'Sum', ['x', g.ints('ax12', [1, 2])], { keep_dims: b(false) }), g.random('zero', [], 0, 0)]);
+        return [
+          ...casts, and, not,
+          // (tfjs cannot run Select with a vector condition, TensorFlow's row form; TFLite SELECT can.)
+          g.op('select', 'Select', [g.op('lt', 'Less', ['x', 'y']), 'x', 'y']),
+          g.op('any_row', 'Cast', [rows], { SrcT: { type: 'DT_BOOL' }, DstT: FLOAT }),
+          g.op('select_v2', 'SelectV2', [g.op('cmp_b', 'Greater', ['x', g.random('thr', [1, 4], -0.5, 0.5)]), 'x', g.random('other', [3, 1])]),
+        ];
+      },
+    },
+    {
+      name: 'ArgMax/ArgMin, TopKV2, OneHot of a run-time index, Cumsum', inputs: x23, opcodes: ['ARG_MAX', 'ARG_MIN', 'TOPK_V2', 'ONE_HOT', 'CUMSUM'],
+      build: (g) => {
+        const argmax = g.op('argmax', 'ArgMax', ['x', g.ints('amax_axis', [-1], [])], { output_type: INT });
+        const topk = g.op('topk', 'TopKV2', ['y', g.ints('k', [3], [])], { sorted: b(true) });
+        return [
+          argmax, g.op('argmin', 'ArgMin', ['x', g.ints('amin_axis', [1], [])], { output_type: INT }),
+          topk, `${topk}:1`,
+          g.op('onehot', 'OneHot', [argmax, g.ints('depth', [4], []), g.random('on', [], 2, 2), g.random('off', [], -1, -1)], { axis: i(-1), TI: INT }),
+          g.op('cumsum', 'Cumsum', ['x', g.ints('cs_axis', [1], [])], { exclusive: b(false), reverse: b(false), Tidx: INT }),
+          g.op('cumsum_er', 'Cumsum', ['x', g.ints('cs_axis2', [2], [])], { exclusive: b(true), reverse: b(true), Tidx: INT }),
+        ];
+      },
+    },
+    {
+      name: 'Split, SplitV (with -1), DepthToSpace, Unpack, Tile', inputs: [{ name: 'x', shape: [1, 2, 3, 8] }],
+      opcodes: ['SPLIT', 'SPLIT_V', 'DEPTH_TO_SPACE', 'UNPACK', 'TILE'],
+      build: (g) => {
+        const split = g.op('split', 'Split', [g.ints('split_axis', [-1], []), 'x'], { num_split: i(4) });
+        const splitv = g.op('splitv', 'SplitV', ['x', g.ints('sizes', [2, -1, 3]), g.ints('splitv_axis', [3], [])], { num_split: i(3), Tlen: INT });
+        const unpack = g.op('unpack', 'Unpack', ['x'], { num: i(3), axis: i(2) });
+        return [split, `${split}:3`, splitv, `${splitv}:1`, `${splitv}:2`, `${unpack}:2`,
+          g.op('d2s', 'DepthToSpace', ['x'], { block_size: i(2), data_format: s('NHWC') }),
+          g.op('tile', 'Tile', ['x', g.ints('reps', [2, 1, 2, 1])])];
+      },
+    },
+    {
+      name: 'Reciprocal, Softplus, Selu (rewritten), Sign, Atan2, SparseToDense and other unary/binary math', inputs: x23,
+      opcodes: ['DIV', 'ABS', 'NEG', 'EXP', 'LOG', 'ELU', 'LEAKY_RELU', 'SIGN', 'FLOOR_DIV', 'FLOOR_MOD', 'POW', 'SQUARED_DIFFERENCE', 'SQRT', 'FLOOR', 'ATAN2', 'SPARSE_TO_DENSE'],
+      build: (g) => {
+        const pos = g.op('pos', 'AddV2', [g.op('absx', 'Abs', ['x']), g.random('half', [], 0.5, 0.5)]);
+        const three = g.random('three', [], 3, 3);
+        return [
+          g.op('recip', 'Reciprocal', [pos]),
+          g.op('softplus', 'Softplus', [g.op('x8', 'Mul', ['x', g.random('eight', [], 8, 8)])]),
+          g.op('selu', 'Selu', ['x']), g.op('sign', 'Sign', ['x']), g.op('neg', 'Neg', ['y']), g.op('floor', 'Floor', [g.op('y3', 'Mul', ['y', three])]),
+          // (tfjs' FloorDiv returns int32 for float operands; TensorFlow's and TFLite's stay float.)
+          g.op('floordiv_f', 'Cast', [g.op('floordiv', 'FloorDiv', [g.op('x3', 'Mul', ['x', three]), pos])], { SrcT: FLOAT, DstT: FLOAT }),
+          g.op('floormod', 'FloorMod', ['x3', pos]),
+          g.op('pow', 'Pow', [pos, 'y']), g.op('sqdiff', 'SquaredDifference', ['x', 'y']), g.op('sqrt', 'Sqrt', [pos]),
+          g.op('exp', 'Exp', ['x']), g.op('log', 'Log', [pos]), g.op('atan2', 'Atan2', ['y', 'x']),
+          g.op('dense', 'SparseToDense', [g.op('sp_idx', 'Cast', [g.op('sp_floor', 'Floor', [g.op('sp_x', 'Mul', [g.op('sp_pos', 'Abs', [g.op('sp_sl', 'Reshape', [g.op('sp_slice', 'Slice', ['x', g.ints('spb', [0, 0, 0]), g.ints('sps', [1, 1, 3])]), g.ints('sp_shape', [3])])]), g.random('sp_4', [], 4, 4)])])], { SrcT: FLOAT, DstT: INT }),
+            g.ints('sp_out', [4]), g.random('sp_vals', [3]), g.random('sp_default', [], 0, 0)], { validate_indices: b(false), Tindices: INT }),
+        ];
+      },
+    },
+    {
+      name: 'Min, Prod, Sum reductions', inputs: x23, opcodes: ['REDUCE_MIN', 'REDUCE_PROD', 'SUM'],
+      build: (g) => [
+        g.op('rmin', 'Min', ['x', g.ints('min_axes', [0, 2])], { keep_dims: b(true) }),
+        g.op('rprod', 'Prod', ['x', g.ints('prod_axis', [1], [])], { keep_dims: b(false) }),
+        g.op('rsum', 'Sum', ['y', g.ints('sum_axis', [-1], [])], { keep_dims: b(false) }),
+      ],
+    },
+    {
+      name: 'Einsum two-operand forms and BatchMatMulV2', inputs: [{ name: 'x', shape: [2, 3, 4] }, { name: 'y', shape: [2, 4, 5] }],
+      opcodes: ['BATCH_MATMUL', 'FULLY_CONNECTED', 'TRANSPOSE', 'RESHAPE'],
+      build: (g) => {
+        const eq = (e: string): Record<string, Attr> => ({ equation: s(e), N: i(2) });
+        return [
+          g.op('bmm', 'Einsum', ['x', 'y'], eq('bij,bjk->bik')),
+          g.op('dense', 'Einsum', ['x', g.random('ew', [4, 6])], eq('abc,cd->abd')),
+          g.op('dense_t', 'Einsum', ['x', g.random('ew2', [6, 4])], eq('abc,dc->dab')),
+          g.op('attn', 'Einsum', ['x', 'x'], eq('bqd,bkd->bqk')),
+          g.op('outer', 'Einsum', ['x', 'y'], eq('bij,bjk->bki')),
+          // Keras EinsumDense and multi-head attention forms: two contracted axes, batch axes in the middle.
+          g.op('dense2', 'Einsum', [g.op('x4', 'Reshape', ['x', g.ints('s4', [2, 3, 2, 2])]), g.random('ew3', [2, 2, 5])], eq('abcd,cde->abe')),
+          g.op('attn2', 'Einsum', [g.op('q4', 'Reshape', ['x', g.ints('q4s', [2, 2, 3, 2])]), g.op('k4', 'Reshape', [g.op('xn', 'Neg', ['x']), g.ints('k4s', [2, 2, 3, 2])])], eq('aecd,abcd->acbe')),
+          g.op('bmm2', 'BatchMatMulV2', ['y', 'x'], { adj_x: b(true), adj_y: b(true) }),
+        ];
+      },
+    },
+    {
+      name: 'SpaceToBatchND -> Conv2D -> BatchToSpaceND (TF1 dilated conv), ReverseV2, BroadcastTo', inputs: [{ name: 'x', shape: [1, 6, 6, 3] }],
+      opcodes: ['SPACE_TO_BATCH_ND', 'BATCH_TO_SPACE_ND', 'REVERSE_V2', 'BROADCAST_TO'],
+      build: (g) => {
+        const s2b = g.op('s2b', 'SpaceToBatchND', ['x', g.ints('block', [2, 2]), g.ints('pads', [2, 2, 2, 2], [2, 2])], { Tblock_shape: INT, Tpaddings: INT });
+        const c = g.op('dconv', 'Conv2D', [s2b, g.random('dw', [3, 3, 3, 4])], { strides: ints([1, 1, 1, 1]), padding: s('VALID') });
+        return [
+          g.op('b2s', 'BatchToSpaceND', [c, g.ints('block2', [2, 2]), g.ints('crops', [0, 0, 0, 0], [2, 2])], { Tblock_shape: INT, Tcrops: INT }),
+          g.op('rev', 'ReverseV2', ['x', g.ints('rev_axes', [1, -1])], { Tidx: INT }),
+          g.op('bcast', 'BroadcastTo', [g.random('row', [1, 3]), g.ints('bshape', [2, 4, 3])], { Tidx: INT }),
+          g.op('bcast_x', 'Mul', ['x', g.op('bcast2', 'BroadcastTo', [g.op('xm', 'Mean', ['x', g.ints('mx', [3])], { keep_dims: b(true) }), g.ints('bshape2', [1, 6, 6, 3])], { Tidx: INT })]),
+        ];
+      },
+    },
+    {
+      name: 'Erf (rewritten), exact GELU spelled in primitives, ClipByValue, Log1p/Expm1, Ceil, Cos, Sin, LogSoftmax, LRN', inputs: [{ name: 'x', shape: [1, 3, 4, 5], range: [-3, 3] }],
+      opcodes: ['SIGN', 'EXP', 'GELU', 'MINIMUM', 'MAXIMUM', 'CEIL', 'COS', 'SIN', 'LOG_SOFTMAX', 'LOCAL_RESPONSE_NORMALIZATION'],
+      build: (g) => {
+        const half = g.random('half', [], 0.5, 0.5);
+        const erf = g.op('erf', 'Erf', [g.op('xs', 'Mul', ['x', g.random('rsqrt2', [], Math.SQRT1_2, Math.SQRT1_2)])]);
+        const gelu = g.op('gelu', 'Mul', [g.op('halfx', 'Mul', ['x', half]), g.op('onep', 'AddV2', [erf, g.random('one', [], 1, 1)])]);
+        const pos = g.op('pos', 'Abs', ['x']);
+        return [
+          erf, gelu,
+          g.op('clip', 'ClipByValue', ['x', g.random('lo', [], -1, -1), g.random('hi', [], 2, 2)]),
+          g.op('log1p', 'Log1p', [pos]), g.op('expm1', 'Expm1', ['x']), g.op('ceil', 'Ceil', ['x']),
+          g.op('cos', 'Cos', ['x']), g.op('sin', 'Sin', ['x']), g.op('logsoftmax', 'LogSoftmax', ['x']),
+          g.op('lrn', 'LRN', ['x'], { depth_radius: i(2), bias: f(1), alpha: f(0.5), beta: f(0.75) }),
+        ];
+      },
+    },
+    {
+      name: 'GELU (tanh form, Keras association) and hard-swish spelled in primitives become GELU / HARD_SWISH', inputs: [{ name: 'x', shape: [1, 3, 4, 5], range: [-4, 4] }],
+      opcodes: ['GELU', 'HARD_SWISH'], absent: ['TANH', 'POW', 'RELU6', 'MUL', 'ADD', 'DIV'],
+      build: (g) => {
+        const k = (name: string, v: number) => g.random(name, [], v, v);
+        const cube = g.op('cube', 'Mul', [k('c044', 0.044715), g.op('pow3', 'Pow', ['x', k('three', 3)])]);
+        const inner = g.op('inner', 'Mul', [k('sqrt2pi', Math.sqrt(2 / Math.PI)), g.op('x_cube', 'AddV2', ['x', cube])]);
+        const tanhGelu = g.op('gelu_tanh', 'Mul', [g.op('half_x', 'Mul', [k('half', 0.5), 'x']), g.op('one_tanh', 'AddV2', [k('one', 1), g.op('tanh', 'Tanh', [inner])])]);
+        const relu6 = g.op('relu6', 'Relu6', [g.op('x3', 'AddV2', ['x', k('three_', 3)])]);
+        const hswish = g.op('hswish', 'Mul', [g.op('x_relu6', 'Mul', ['x', relu6]), k('sixth', 1 / 6)]);
+        const hswishDiv = g.op('hswish_div', 'RealDiv', [g.op('x_relu6b', 'Mul', [relu6, 'x']), k('six', 6)]);
+        return [tanhGelu, hswish, hswishDiv];
+      },
+    },
+    {
+      name: 'NonMaxSuppressionV4 padded', inputs: [{ name: 'boxes', shape: [8, 4] }, { name: 'scores', shape: [8], range: [0, 1] }],
+      opcodes: ['NON_MAX_SUPPRESSION_V4'],
+      build: (g) => {
+        const nms = g.op('nms', 'NonMaxSuppressionV4', ['boxes', 'scores', g.ints('max_out', [5], []), g.random('iou', [], 0.3, 0.3), g.random('score_thr', [], 0.2, 0.2)],
+          { pad_to_max_output_size: b(true), T: FLOAT, T_threshold: FLOAT });
+        return [nms, `${nms}:1`];
+      },
+    },
+  ];
+
+  it.each(OP_ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+    const g = new GraphFixture();
+    for (const input of row.inputs) g.placeholder(input.name, input.shape);
+    const outputs = row.build(g);
+    const r = await check({ fixture: g, inputs: row.inputs, outputs });
+    expectClose(row.name, r, row.rtol);
+    const ops = opcodes(r.graph);
+    for (const op of row.opcodes) expect(ops, row.name).toContain(op);
+    for (const op of row.absent ?? []) expect(ops, row.name).not.toContain(op);
+  });
+
+  it('Select with a vector condition picks rows (tfjs cannot run this TensorFlow form: judged by hand)', async () => {
+    const g = new GraphFixture();
+    g.placeholder('x', [3, 4]);
+    g.placeholder('y', [3, 4]);
+    const rows = g.op('rows', 'Less', [g.op('sum', 'Sum', ['x', g.ints('ax', [1])], { keep_dims: b(false) }), g.random('zero', [], 0, 0)]);
+    g.op('picked', 'Select', [rows, 'x', 'y']);
+    const graph = importGraphModel(await g.artifacts(), { outputs: ['picked'] });
+    expect(opcodes(graph)).toContain('SELECT');
+    const feeds = [seededTensor({ dtype: 'float32', shape: [3, 4] }, 4), seededTensor({ dtype: 'float32', shape: [3, 4] }, 2)];
+    const [out] = await runLiteRt(writeModel(graph), feeds);
+    const [x, y] = feeds.map((t) => Array.from(t.data as Float32Array));
+    const fromX = [0, 1, 2].map((r) => x!.slice(4 * r, 4 * r + 4).reduce((p, q) => p + q, 0) < 0);
+    expect(new Set(fromX).size, 'the seeded rows pick from both operands').toBe(2);
+    const expected = [0, 1, 2].flatMap((r) => (fromX[r] ? x! : y!).slice(4 * r, 4 * r + 4));
+    expect(Array.from(out!.data as Float32Array)).toEqual(expected);
+  });
+
+  it('SpaceToDepth (no tfjs kernel: judged against its reshape-transpose definition)', async () => {
+    const g = new GraphFixture();
+    g.placeholder('x', [1, 4, 6, 3]);
+    g.op('s2d', 'SpaceToDepth', ['x'], { block_size: i(2), data_format: s('NHWC') });
+    const graph = importGraphModel(await g.artifacts(), { outputs: ['s2d'] });
+    expect(opcodes(graph)).toEqual(['SPACE_TO_DEPTH']);
+    const feed = seededTensor({ dtype: 'float32', shape: [1, 4, 6, 3] }, 5);
+    const [out] = await runLiteRt(writeModel(graph), [feed]);
+    const expected = tf.tidy(() => tf.transpose(tf.reshape(tf.tensor(feed.data as Float32Array, [1, 4, 6, 3]), [1, 2, 2, 3, 2, 3]), [0, 1, 3, 2, 4, 5]).reshape([1, 2, 3, 12]).dataSync() as Float32Array);
+    expect(compareTensors(out!, { dtype: 'float32', shape: [1, 2, 3, 12], data: expected }).maxAbsError).toBe(0);
+  });
+
+  it('NonMaxSuppressionV5 padded (tfjs returns only the valid entries: those are compared), hard and soft', async () => {
+    for (const sigma of [0, 0.5]) {
+      const g = new GraphFixture();
+      g.placeholder('boxes', [10, 4]);
+      g.placeholder('scores', [10]);
+      const nms = g.op('nms', 'NonMaxSuppressionV5', ['boxes', 'scores', g.ints('max_out', [6], []), g.random('iou', [], 0.4, 0.4),
+        g.random('score_thr', [], 0.1, 0.1), g.random('sigma', [], sigma, sigma)], { pad_to_max_output_size: b(true), T: FLOAT });
+      const artifacts = await g.artifacts();
+      const feeds = [seededTensor({ dtype: 'float32', shape: [10, 4], range: [0, 1] }, 21), seededTensor({ dtype: 'float32', shape: [10], range: [0, 1] }, 22)];
+      const model = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology: artifacts.modelJson.modelTopology as object, weightSpecs: artifacts.weightSpecs, weightData: artifacts.weightData, format: 'graph-model' }));
+      const [indices, scores] = await model.executeAsync({ boxes: tf.tensor(feeds[0]!.data as Float32Array, [10, 4]), scores: tf.tensor(feeds[1]!.data as Float32Array, [10]) }, [nms, `${nms}:1`]) as tf.Tensor[];
+      const graph = importGraphModel(artifacts, { outputs: [nms, `${nms}:1`, `${nms}:2`] });
+      expect(opcodes(graph)).toEqual(['NON_MAX_SUPPRESSION_V5']);
+      const [li, ls, lv] = await runLiteRt(writeModel(graph), feeds);
+      const valid = indices!.shape[0]!;
+      expect(valid).toBeGreaterThan(1);
+      expect(Array.from(lv!.data as Int32Array)).toEqual([valid]);
+      expect(Array.from(li!.data as Int32Array)).toEqual([...indices!.dataSync(), ...new Array(6 - valid).fill(0)]);
+      const want = scores!.dataSync();
+      Array.from(ls!.data as Float32Array).forEach((v, k) => expect(Math.abs(v - (k < valid ? want[k]! : 0))).toBeLessThan(1e-6));
+    }
+  });
+
+  it('refuses by name the ops whose output size is known only at run time (Where, unpadded NMS)', async () => {
+    const g = new GraphFixture();
+    const x = g.placeholder('x', [4, 4]);
+    const where = g.op('where', 'Where', [g.op('pos', 'Greater', [x, g.random('z', [], 0, 0)])], { T: { type: 'DT_BOOL' } });
+    const nms = g.op('nms3', 'NonMaxSuppressionV3', [x, g.op('scores', 'Max', [x, g.ints('ax', [1], [])]), g.ints('m', [2], []), g.random('iou', [], 0.5, 0.5), g.random('st', [], 0, 0)]);
+    let error: unknown;
+    try {
+      importGraphModel(await g.artifacts(), { outputs: [where, nms] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnsupportedOpsError);
+    const items = (error as UnsupportedOpsError).items;
+    expect(items.map((it) => it.name).sort()).toEqual(['nms3', 'where']);
+    for (const it of items) expect(it.detail).toMatch(/run time/);
+  });
+
+  it('int8: bool and int32 tensors pass through float fallbacks, data movers keep their data scale, TRANSPOSE_CONV its int32 shape', async () => {
+    const g = new GraphFixture();
+    const x = g.placeholder('x', [1, 4, 4, 3]);
+    const tc = g.op('tc', 'Conv2DBackpropInput', [g.ints('sz', [1, 8, 8, 4]), g.random('w', [3, 3, 4, 3]), x], conv([1, 2, 2, 1], 'SAME'));
+    const addn = g.op('addn', 'AddN', [tc, tc, tc], { N: i(3) });
+    const split = g.op('split', 'Split', [g.ints('ax', [3], []), addn], { num_split: i(2) });
+    const sel = g.op('sel', 'SelectV2', [g.op('less', 'Less', [split, `${split}:1`]), split, `${split}:1`]);
+    const argmax = g.op('argmax', 'ArgMax', [sel, g.ints('ax2', [3], [])]);
+    const top = g.op('top', 'TopKV2', [g.op('flat', 'Reshape', [sel, g.ints('shp', [1, 128])]), g.ints('k', [5], [])]);
+    // Data movers that keep their input's scale: a TF1 dilated conv, SplitV, Tile, GatherNd, ReverseV2.
+    const s2b = g.op('s2b', 'SpaceToBatchND', [addn, g.ints('block', [2, 2]), g.ints('pads', [0, 0, 0, 0], [2, 2])]);
+    const dconv = g.op('dconv', 'Conv2D', [s2b, g.random('dw', [3, 3, 4, 4])], { strides: ints([1, 1, 1, 1]), padding: s('SAME') });
+    const b2s = g.op('b2s', 'BatchToSpaceND', [dconv, g.ints('block2', [2, 2]), g.ints('crops', [0, 0, 0, 0], [2, 2])]);
+    const movers = g.op('movers', 'ReverseV2', [g.op('tile', 'Tile', [g.op('gnd', 'GatherNd', [g.op('splitv', 'SplitV', [b2s, g.ints('sizes', [1, 3]), g.ints('sv_axis', [3], [])], { num_split: i(2) }), g.ints('gidx', [0, 1, 0, 2], [2, 2])]), g.ints('reps', [1, 2, 1])]), g.ints('raxis', [1])]);
+    const outputs = [split, sel, argmax, top, movers];
+    const graph = importGraphModel(await g.artifacts(), { outputs });
+    const samples = Array.from({ length: 16 }, (_v, k) => [seededTensor({ dtype: 'float32', shape: [1, 4, 4, 3], range: [0, 1] }, 300 + k)]);
+    const { ranges } = await calibrate(graph, samples);
+    const { graph: int8, floatOps } = quantizeInt8(graph, ranges, { io: 'float' });
+    expect(floatOps.map((o) => o.opcode).sort()).toEqual(['ARG_MAX', 'LESS', 'SELECT_V2', 'TOPK_V2']);
+    const feed = [seededTensor({ dtype: 'float32', shape: [1, 4, 4, 3], range: [0, 1] }, 999)];
+    const f = await runLiteRt(writeModel(graph), feed);
+    const q = await runLiteRt(writeModel(int8), feed);
+    for (const k of [0, 1, 3, 4]) {
+      const cmp = compareTensors(q[k]!, f[k]!);
+      measured.push(`int8 ${outputs[k]}: max abs ${cmp.maxAbsError.toExponential(2)} of range ${(cmp.maxAbsError / cmp.maxRelError).toFixed(2)}`);
+      expect(cmp.maxRelError, outputs[k]).toBeLessThan(0.05);
+    }
+    const same = Array.from(q[2]!.data as Int32Array).filter((v, n) => v === f[2]!.data[n]).length;
+    expect(same / f[2]!.data.length).toBeGreaterThan(0.85);
   });
 
   it('reports the measured errors', () => {

@@ -4,6 +4,7 @@ import { InvalidSourceError, UnsupportedOpsError } from '../errors.js';
 import { attrDType, attrShape, parseDType, parseInputRef, parseShape } from './graph-ops/attrs.js';
 import { GraphBuilder, ImportFault, OpContext } from './graph-ops/context.js';
 import { GRAPH_OPS, NO_OUTPUT_OPS, PASS_THROUGH_OPS, isControlFlow } from './graph-ops/index.js';
+import { fusePatterns } from './graph-ops/patterns.js';
 import type { ConstTensor, GraphDefJson, NodeDef, TensorJson, Value, ValueDType } from './graph-ops/types.js';
 import { decodeTfjsWeights, type DecodedWeight, type TfjsArtifacts } from './tfjs-artifacts.js';
 
@@ -68,6 +69,8 @@ export function importGraphDef(
     if (nodes.has(node.name)) throw new InvalidSourceError(`Two nodes are named '${node.name}' in modelTopology.node.`);
     nodes.set(node.name, node);
   }
+  // GELU / hard-swish spelled in primitive ops become one node each (graph-ops/patterns.ts).
+  fusePatterns(nodes, (name) => weights.get(name)?.values);
   const importer = new Importer(nodes, weights, options, signature?.inputs ?? {}, source);
   return importer.run(outputRefs(nodes, options, signature?.outputs), signature);
 }

@@ -49,8 +49,16 @@ export function int8Rule(opcode: string, options: { perChannelDense: boolean }):
     case 'GATHER':
     case 'REDUCE_MAX':
     case 'SPLIT':
+    case 'SPLIT_V':
+    case 'UNPACK':
     case 'DEPTH_TO_SPACE':
     case 'SPACE_TO_DEPTH':
+    case 'SPACE_TO_BATCH_ND':
+    case 'BATCH_TO_SPACE_ND':
+    case 'GATHER_ND':
+    case 'TILE':
+    case 'REVERSE_V2':
+    case 'BROADCAST_TO':
       return { kind: 'same-as-input' };
     case 'CONCATENATION':
     case 'MAXIMUM':

@@ -123,7 +123,7 @@ class Int8GraphBuilder {
     if (!rule || reason) {
       const name = this.source.tensors[op.outputs[0]!]?.name ?? `operators[${index}]`;
       this.floatOps.push({ index, opcode: op.customCode ? `custom:${op.customCode}` : op.opcode, name, reason: reason! });
-      this.emit({ ...op, version: undefined, inputs: op.inputs.map((i) => (i < 0 ? i : this.floatInput(i))), outputs: op.outputs.map((o) => this.newFloat(o, this.source.tensors[o]!.name)) });
+      this.emit({ ...op, version: undefined, inputs: op.inputs.map((i) => (i < 0 ? i : this.floatInput(i))), outputs: op.outputs.map((o) => this.floatOutput(o)) });
       return;
     }
     const outParams = this.outputParams(op, rule);
@@ -155,8 +155,9 @@ class Int8GraphBuilder {
   private outputParams(op: Operator, rule: Int8Rule): QuantParams {
     if (rule.kind === 'fixed-output') return { scale: rule.scale, zeroPoint: rule.zeroPoint };
     if (rule.kind === 'same-as-input') {
-      const first = op.inputs[0]!;
-      if (isFloatActivation(this.source.tensors[first]!)) return this.paramsFor(first);
+      // The data operand: the first float activation (SPLIT reads its axis first).
+      const data = op.inputs.find((i) => i >= 0 && isFloatActivation(this.source.tensors[i]!));
+      if (data !== undefined) return this.paramsFor(data);
     }
     return this.calibrated(op.outputs[0]!);
   }
@@ -174,6 +175,8 @@ class Int8GraphBuilder {
         const inputScale = this.paramsFor(op.inputs[dataInput]!).scale;
         return this.bias(this.source.tensors[index]!, inputScale, weightScales);
       }
+      // TRANSPOSE_CONV's int32 output_shape has no range: it is copied as it is.
+      if (this.source.tensors[index]!.dtype !== 'float32') return this.copy(index);
       return this.int8Input(rule, index, this.paramsFor(index));
     });
   }
@@ -239,6 +242,12 @@ class Int8GraphBuilder {
     const float = this.newFloat(index, `${this.source.tensors[index]!.name}/float`);
     this.emit({ opcode: 'DEQUANTIZE', inputs: [int8], outputs: [float] });
     return float;
+  }
+
+  /** An output of an op left in float: float activations get their float form, int32/bool outputs are copied. */
+  private floatOutput(index: number): number {
+    const tensor = this.source.tensors[index]!;
+    return isFloatActivation(tensor) ? this.newFloat(index, tensor.name) : this.copy(index);
   }
 
   private floatInput(index: number): number {

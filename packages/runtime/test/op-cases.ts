@@ -9,6 +9,8 @@ export interface OpCase extends OneOp {
   expected: number[];
   /** Max absolute error allowed (default 1e-5). */
   tolerance?: number;
+  /** Expected values of outputs 1, 2, ... for ops with several outputs. */
+  moreExpected?: number[][];
 }
 
 const SAME = 0;
@@ -296,6 +298,176 @@ export const OP_CASES: OpCase[] = [
   {
     name: 'DEPTH_TO_SPACE block 2', opcode: 'DEPTH_TO_SPACE', options: { blockSize: 2 },
     inputs: [input([1, 1, 2, 4], [1, 2, 3, 4, 5, 6, 7, 8])], outputs: [{ shape: [1, 2, 4, 1] }], expected: [1, 2, 5, 6, 3, 4, 7, 8],
+  },
+  // Comparisons and logic (bool results), choosing by a condition.
+  ...([['LESS', (a: number, b: number) => a < b], ['LESS_EQUAL', (a: number, b: number) => a <= b],
+    ['GREATER', (a: number, b: number) => a > b], ['GREATER_EQUAL', (a: number, b: number) => a >= b],
+    ['EQUAL', (a: number, b: number) => a === b], ['NOT_EQUAL', (a: number, b: number) => a !== b]] as const).map(([opcode, fn]): OpCase => ({
+    name: `${opcode} broadcast`, opcode, inputs: [input([2, 3], [1, 2, 3, 4, 5, 6]), constant([3], [2, 2, 6])],
+    outputs: [{ shape: [2, 3], dtype: 'bool' }], expected: [1, 2, 3, 4, 5, 6].map((a, k) => (fn(a, [2, 2, 6][k % 3]!) ? 1 : 0)),
+  })),
+  {
+    name: 'LOGICAL_AND', opcode: 'LOGICAL_AND', inputs: [{ shape: [4], data: [0, 1, 0, 1], dtype: 'bool' }, constant([4], [0, 0, 1, 1], 'bool')],
+    outputs: [{ shape: [4], dtype: 'bool' }], expected: [0, 0, 0, 1],
+  },
+  {
+    name: 'LOGICAL_OR', opcode: 'LOGICAL_OR', inputs: [{ shape: [4], data: [0, 1, 0, 1], dtype: 'bool' }, constant([4], [0, 0, 1, 1], 'bool')],
+    outputs: [{ shape: [4], dtype: 'bool' }], expected: [0, 1, 1, 1],
+  },
+  {
+    name: 'LOGICAL_NOT', opcode: 'LOGICAL_NOT', inputs: [{ shape: [3], data: [0, 1, 0], dtype: 'bool' }],
+    outputs: [{ shape: [3], dtype: 'bool' }], expected: [1, 0, 1],
+  },
+  {
+    name: 'SELECT with a row condition', opcode: 'SELECT',
+    inputs: [{ shape: [2], data: [1, 0], dtype: 'bool' }, input([2, 3], twoByThree), constant([2, 3], [9, 9, 9, 8, 8, 8])],
+    outputs: [{ shape: [2, 3] }], expected: [1, -2, 3, 8, 8, 8],
+  },
+  {
+    name: 'SELECT_V2 broadcasting all three', opcode: 'SELECT_V2',
+    inputs: [{ shape: [1, 3], data: [1, 0, 1], dtype: 'bool' }, input([2, 3], twoByThree), constant([], [0])],
+    outputs: [{ shape: [2, 3] }], expected: [1, 0, 3, -4, 0, -6],
+  },
+  {
+    name: 'CAST float to int32 truncates', opcode: 'CAST', inputs: [input([4], [1.7, -1.7, 0.2, 3])],
+    outputs: [{ shape: [4], dtype: 'int32' }], expected: [1, -1, 0, 3],
+  },
+  unary('ROUND half to even', 'ROUND', [-2.5, -1.5, -0.4, 0.5, 1.5, 2.6], (a) => (Math.abs(a % 1) === 0.5 ? 2 * Math.round(a / 2) : Math.round(a))),
+  unary('SIGN', 'SIGN', v, Math.sign),
+  unary('NEG', 'NEG', v, (a) => -a),
+  unary('ABS', 'ABS', v, Math.abs),
+  unary('FLOOR', 'FLOOR', v, Math.floor),
+  {
+    name: 'FLOOR_DIV floats', opcode: 'FLOOR_DIV', inputs: [input([4], [7, -7, 7.5, -0.5]), constant([4], [2, 2, -2, 3])],
+    outputs: [{ shape: [4] }], expected: [3, -4, -4, -1],
+  },
+  {
+    name: 'FLOOR_MOD takes the divisor sign', opcode: 'FLOOR_MOD', inputs: [input([4], [7, -7, 7.5, -0.5]), constant([4], [2, 2, -2, 3])],
+    outputs: [{ shape: [4] }], expected: [1, 1, -0.5, 2.5],
+  },
+  {
+    name: 'POW', opcode: 'POW', inputs: [input([3], [2, 9, 0.5]), constant([3], [3, 0.5, -1])],
+    outputs: [{ shape: [3] }], expected: [8, 3, 2], tolerance: 1e-5,
+  },
+  {
+    name: 'SQUARED_DIFFERENCE', opcode: 'SQUARED_DIFFERENCE', inputs: [input([3], [1, -2, 3]), constant([3], [0, 1, 5])],
+    outputs: [{ shape: [3] }], expected: [1, 9, 4],
+  },
+  {
+    name: 'REDUCE_MIN', opcode: 'REDUCE_MIN', options: { keepDims: false },
+    inputs: [input([2, 3], twoByThree), constant([1], [1], 'int32')], outputs: [{ shape: [2] }], expected: [-2, -6],
+  },
+  {
+    name: 'REDUCE_PROD keep dims', opcode: 'REDUCE_PROD', options: { keepDims: true },
+    inputs: [input([2, 3], twoByThree), constant([1], [0], 'int32')], outputs: [{ shape: [1, 3] }], expected: [-4, -10, -18],
+  },
+  // Indexing.
+  {
+    name: 'GATHER_ND rows and elements', opcode: 'GATHER_ND',
+    inputs: [input([2, 3], twoByThree), constant([2, 2], [1, 2, 0, 1], 'int32')], outputs: [{ shape: [2] }], expected: [-6, -2],
+  },
+  {
+    name: 'ARG_MAX last axis', opcode: 'ARG_MAX', options: { outputType: 2 },
+    inputs: [input([2, 3], twoByThree), constant([1], [-1], 'int32')], outputs: [{ shape: [2], dtype: 'int32' }], expected: [2, 1],
+  },
+  {
+    name: 'ARG_MIN first axis', opcode: 'ARG_MIN', options: { outputType: 2 },
+    inputs: [input([2, 3], twoByThree), constant([1], [0], 'int32')], outputs: [{ shape: [3], dtype: 'int32' }], expected: [1, 0, 1],
+  },
+  {
+    name: 'TOPK_V2 k 2, values and indices', opcode: 'TOPK_V2',
+    inputs: [input([2, 3], twoByThree), constant([], [2], 'int32')],
+    outputs: [{ shape: [2, 2] }, { shape: [2, 2], dtype: 'int32' }], expected: [3, 1, 5, -4], moreExpected: [[2, 0, 1, 0]],
+  },
+  {
+    name: 'ONE_HOT axis 0 with on/off values', opcode: 'ONE_HOT', options: { axis: 0 },
+    inputs: [{ shape: [2], data: [2, 0], dtype: 'int32' }, constant([], [3], 'int32'), constant([], [5]), constant([], [-1])],
+    outputs: [{ shape: [3, 2] }], expected: [-1, 5, -1, -1, 5, -1],
+  },
+  {
+    name: 'CUMSUM exclusive reverse', opcode: 'CUMSUM', options: { exclusive: true, reverse: true },
+    inputs: [input([2, 3], twoByThree), constant([], [1], 'int32')], outputs: [{ shape: [2, 3] }], expected: [1, 3, 0, -1, -6, 0],
+  },
+  // Splitting and rearranging.
+  {
+    name: 'SPLIT into 3 on the last axis', opcode: 'SPLIT', options: { numSplits: 3 },
+    inputs: [constant([], [-1], 'int32'), input([2, 3], twoByThree)],
+    outputs: [{ shape: [2, 1] }, { shape: [2, 1] }, { shape: [2, 1] }], expected: [1, -4], moreExpected: [[-2, 5], [3, -6]],
+  },
+  {
+    name: 'SPLIT_V sizes [1, -1]', opcode: 'SPLIT_V', options: { numSplits: 2 },
+    inputs: [input([2, 3], twoByThree), constant([2], [1, -1], 'int32'), constant([], [1], 'int32')],
+    outputs: [{ shape: [2, 1] }, { shape: [2, 2] }], expected: [1, -4], moreExpected: [[-2, 3, 5, -6]],
+  },
+  {
+    name: 'UNPACK axis 1', opcode: 'UNPACK', options: { num: 3, axis: 1 },
+    inputs: [input([2, 3], twoByThree)], outputs: [{ shape: [2] }, { shape: [2] }, { shape: [2] }], expected: [1, -4], moreExpected: [[-2, 5], [3, -6]],
+  },
+  {
+    name: 'TILE', opcode: 'TILE', inputs: [input([1, 2], [1, 2]), constant([2], [2, 2], 'int32')],
+    outputs: [{ shape: [2, 4] }], expected: [1, 2, 1, 2, 1, 2, 1, 2],
+  },
+  {
+    name: 'SPACE_TO_DEPTH block 2 (inverse of the DEPTH_TO_SPACE case)', opcode: 'SPACE_TO_DEPTH', options: { blockSize: 2 },
+    inputs: [input([1, 2, 4, 1], [1, 2, 5, 6, 3, 4, 7, 8])], outputs: [{ shape: [1, 1, 2, 4] }], expected: [1, 2, 3, 4, 5, 6, 7, 8],
+  },
+  {
+    name: 'BATCH_MATMUL broadcast batch, adjY', opcode: 'BATCH_MATMUL', options: { adjX: false, adjY: true },
+    inputs: [input([2, 1, 3], twoByThree), constant([1, 2, 3], [1, 0, 0, 0, 1, 1])],
+    outputs: [{ shape: [2, 1, 2] }], expected: [1, 1, -4, -1],
+  },
+  unary('CEIL', 'CEIL', v, Math.ceil),
+  unary('COS', 'COS', v, Math.cos, undefined, 1e-6),
+  unary('SIN', 'SIN', v, Math.sin, undefined, 1e-6),
+  {
+    name: 'LOG_SOFTMAX on the last axis', opcode: 'LOG_SOFTMAX', inputs: [input([2, 3], [1, 2, 3, 0, 0, 1])], outputs: [{ shape: [2, 3] }],
+    expected: [[1, 2, 3], [0, 0, 1]].flatMap((r) => { const l = Math.log(r.reduce((p, a) => p + Math.exp(a), 0)); return r.map((a) => a - l); }),
+  },
+  {
+    name: 'LOCAL_RESPONSE_NORMALIZATION radius 1', opcode: 'LOCAL_RESPONSE_NORMALIZATION', options: { radius: 1, bias: 1, alpha: 0.5, beta: 0.75 },
+    inputs: [input([1, 1, 1, 3], [1, 2, 3])], outputs: [{ shape: [1, 1, 1, 3] }],
+    expected: [[1, 4], [1, 4, 9], [4, 9]].map((sq, c) => [1, 2, 3][c]! / (1 + 0.5 * sq.reduce((p, q) => p + q)) ** 0.75), tolerance: 1e-6,
+  },
+  {
+    name: 'SPACE_TO_BATCH_ND block 2 with padding', opcode: 'SPACE_TO_BATCH_ND',
+    inputs: [input([1, 2, 2, 1], [1, 2, 3, 4]), constant([2], [2, 2], 'int32'), constant([2, 2], [0, 0, 0, 2], 'int32')],
+    outputs: [{ shape: [4, 1, 2, 1] }], expected: [1, 0, 2, 0, 3, 0, 4, 0],
+  },
+  {
+    name: 'BATCH_TO_SPACE_ND block 2 with crops', opcode: 'BATCH_TO_SPACE_ND',
+    inputs: [input([4, 1, 2, 1], [1, 0, 2, 0, 3, 0, 4, 0]), constant([2], [2, 2], 'int32'), constant([2, 2], [0, 0, 0, 2], 'int32')],
+    outputs: [{ shape: [1, 2, 2, 1] }], expected: [1, 2, 3, 4],
+  },
+  {
+    name: 'REVERSE_V2 last axis', opcode: 'REVERSE_V2', inputs: [input([2, 3], twoByThree), constant([1], [-1], 'int32')],
+    outputs: [{ shape: [2, 3] }], expected: [3, -2, 1, -6, 5, -4],
+  },
+  {
+    name: 'BROADCAST_TO', opcode: 'BROADCAST_TO', inputs: [input([1, 3], [1, 2, 3]), constant([2], [2, 3], 'int32')],
+    outputs: [{ shape: [2, 3] }], expected: [1, 2, 3, 1, 2, 3],
+  },
+  {
+    name: 'ATAN2 all quadrants', opcode: 'ATAN2', inputs: [input([4], [1, 1, -1, -1]), constant([4], [1, -1, -1, 1])],
+    outputs: [{ shape: [4] }], expected: [Math.PI / 4, 3 * Math.PI / 4, -3 * Math.PI / 4, -Math.PI / 4], tolerance: 1e-6,
+  },
+  {
+    name: 'SPARSE_TO_DENSE with a default', opcode: 'SPARSE_TO_DENSE', options: { validateIndices: false },
+    inputs: [{ shape: [2, 2], data: [0, 1, 1, 2], dtype: 'int32' }, constant([2], [2, 3], 'int32'), input([2], [5, 7]), constant([], [-1])],
+    outputs: [{ shape: [2, 3] }], expected: [-1, 5, -1, -1, -1, 7],
+  },
+  // Non-max suppression: boxes 0 and 1 overlap (IoU 0.81), box 2 is apart, box 3 scores under the threshold.
+  {
+    name: 'NON_MAX_SUPPRESSION_V4 padded', opcode: 'NON_MAX_SUPPRESSION_V4',
+    inputs: [input([4, 4], [0, 0, 1, 1, 0, 0, 0.9, 0.9, 2, 2, 3, 3, 5, 5, 6, 6]), input([4], [0.8, 0.9, 0.7, 0.05]),
+      constant([], [3], 'int32'), constant([], [0.5]), constant([], [0.1])],
+    outputs: [{ shape: [3], dtype: 'int32' }, { shape: [], dtype: 'int32' }], expected: [1, 2, 0], moreExpected: [[2]],
+  },
+  {
+    name: 'NON_MAX_SUPPRESSION_V5 hard (sigma 0), padded', opcode: 'NON_MAX_SUPPRESSION_V5',
+    inputs: [input([4, 4], [0, 0, 1, 1, 0, 0, 0.9, 0.9, 2, 2, 3, 3, 5, 5, 6, 6]), input([4], [0.8, 0.9, 0.7, 0.05]),
+      constant([], [3], 'int32'), constant([], [0.5]), constant([], [0.1]), constant([], [0])],
+    outputs: [{ shape: [3], dtype: 'int32' }, { shape: [3] }, { shape: [], dtype: 'int32' }], expected: [1, 2, 0],
+    moreExpected: [[0.9, 0.7, 0], [2]],
   },
   // Quantization.
   {

@@ -23,6 +23,10 @@ describe.each(BACKENDS)('ops on %s', (backend) => {
       const err = maxAbsDiff(outputs[0]!.data as ArrayLike<number>, c.expected);
       expect(err, `got ${Array.from(outputs[0]!.data as ArrayLike<number>).slice(0, 12)} expected ${c.expected.slice(0, 12)}`)
         .toBeLessThanOrEqual(c.tolerance ?? 1e-5);
+      (c.moreExpected ?? []).forEach((expected, k) => {
+        expect(outputs[k + 1]!.shape, `output ${k + 1}`).toEqual(c.outputs[k + 1]!.shape);
+        expect(maxAbsDiff(outputs[k + 1]!.data as ArrayLike<number>, expected), `output ${k + 1}`).toBeLessThanOrEqual(c.tolerance ?? 1e-5);
+      });
     } finally {
       exec.dispose();
     }

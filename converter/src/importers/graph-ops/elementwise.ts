@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { attrFloat, attrString } from './attrs.js';
 import { ImportFault, OpContext, dtypeOf, shapeOf } from './context.js';
 import type { OpDef, OpTable } from './table.js';
+import type { ValueDType } from './types.js';
 import { broadcastShapes as broadcast } from '../broadcast.js';
 
 // Element-wise ops: binary arithmetic with NumPy broadcasting, BiasAdd, activations and unary math.
@@ -13,19 +14,22 @@ export function broadcastShapes(a: number[], b: number[]): number[] {
   return shape;
 }
 
-interface BinarySpec {
+export interface BinarySpec {
   opcode: string;
   optionsType?: string;
   options?: Record<string, unknown>;
   fold: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+  /** Output type when it is not the operands' (comparisons give bool). */
+  dtype?: ValueDType;
 }
 
-function binary(spec: BinarySpec): OpDef {
+/** A broadcasting two-operand op. */
+export function binary(spec: BinarySpec): OpDef {
   return {
     convert(ctx) {
       const a = ctx.input(0);
       const b = ctx.input(1);
-      const out = ctx.output(broadcastShapes(shapeOf(a), shapeOf(b)), dtypeOf(a));
+      const out = ctx.output(broadcastShapes(shapeOf(a), shapeOf(b)), spec.dtype ?? dtypeOf(a));
       ctx.op(spec.opcode, [a, b], [out], spec.optionsType, spec.options);
       return out;
     },
@@ -33,14 +37,15 @@ function binary(spec: BinarySpec): OpDef {
   };
 }
 
-interface UnarySpec {
+export interface UnarySpec {
   opcode: string;
   optionsType?: string;
   options?: (ctx: OpContext) => Record<string, unknown>;
   fold: (x: tf.Tensor, ctx: OpContext) => tf.Tensor;
 }
 
-function unary(spec: UnarySpec): OpDef {
+/** A one-operand op whose output has the input's shape and type. */
+export function unary(spec: UnarySpec): OpDef {
   return {
     convert(ctx) {
       const x = ctx.input(0);
@@ -80,6 +85,7 @@ export const ELEMENTWISE_OPS: OpTable = {
   Pow: binary({ opcode: 'POW', optionsType: 'PowOptions', options: {}, fold: tf.pow }),
   FloorDiv: binary({ opcode: 'FLOOR_DIV', optionsType: 'FloorDivOptions', options: {}, fold: tf.floorDiv }),
   FloorMod: binary({ opcode: 'FLOOR_MOD', optionsType: 'FloorModOptions', options: {}, fold: tf.mod }),
+  Atan2: binary({ opcode: 'ATAN2', optionsType: 'ATan2Options', options: {}, fold: tf.atan2 }),
 
   Relu: unary({ opcode: 'RELU', fold: (x) => tf.relu(x) }),
   Relu6: unary({ opcode: 'RELU6', fold: (x) => tf.relu6(x) }),
@@ -99,6 +105,13 @@ export const ELEMENTWISE_OPS: OpTable = {
   Neg: unary({ opcode: 'NEG', optionsType: 'NegOptions', fold: (x) => tf.neg(x) }),
   Abs: unary({ opcode: 'ABS', optionsType: 'AbsOptions', fold: (x) => tf.abs(x) }),
   Floor: unary({ opcode: 'FLOOR', fold: (x) => tf.floor(x) }),
+  // TensorFlow, tfjs and TFLite all round half to even.
+  Round: unary({ opcode: 'ROUND', fold: (x) => tf.round(x) }),
+  Sign: unary({ opcode: 'SIGN', fold: (x) => tf.sign(x) }),
+  Ceil: unary({ opcode: 'CEIL', fold: (x) => tf.ceil(x) }),
+  Cos: unary({ opcode: 'COS', optionsType: 'CosOptions', fold: (x) => tf.cos(x) }),
+  Sin: unary({ opcode: 'SIN', fold: (x) => tf.sin(x) }),
+  LogSoftmax: unary({ opcode: 'LOG_SOFTMAX', optionsType: 'LogSoftmaxOptions', fold: (x) => tf.logSoftmax(x) }),
 
   Prelu: {
     convert(ctx) {

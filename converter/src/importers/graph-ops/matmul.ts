@@ -84,4 +84,6 @@ export const MATMUL_OPS: OpTable = {
   _FusedMatMul: { convert: (ctx) => convert(ctx, true, false) },
   BatchMatMul: { convert: (ctx) => convert(ctx, false, true) },
   BatchMatMulV2: { convert: (ctx) => convert(ctx, false, true) },
+  // V3 adds operand/result type attributes; float graphs use float throughout.
+  BatchMatMulV3: { convert: (ctx) => convert(ctx, false, true) },
 };

@@ -1,6 +1,7 @@
-import { attrBool, attrFloat, attrString } from './attrs.js';
+import * as tf from '@tensorflow/tfjs';
+import { attrBool, attrFloat, attrInt, attrString } from './attrs.js';
 import { ImportFault, shapeOf, type OpContext } from './context.js';
-import type { OpTable } from './table.js';
+import type { OpDef, OpTable } from './table.js';
 import type { Value } from './types.js';
 
 // FusedBatchNorm / V2 / V3 in inference mode -> MUL and ADD by per-channel constants,
@@ -32,7 +33,31 @@ function convert(ctx: OpContext): Value[] {
   return [out];
 }
 
+/** LRN: x / (bias + alpha * sum of squares over depth_radius neighbouring channels) ^ beta, as TFLite's. */
+const lrn: OpDef = {
+  convert(ctx) {
+    const x = ctx.input(0);
+    const shape = shapeOf(x);
+    if (shape.length !== 4) throw new ImportFault(`the input must be rank 4 (NHWC), is [${shape.join(', ')}]`);
+    const out = ctx.output(shape);
+    ctx.op('LOCAL_RESPONSE_NORMALIZATION', [x], [out], 'LocalResponseNormalizationOptions', lrnOptions(ctx));
+    return out;
+  },
+  fold: (ctx, [x]) => {
+    const o = lrnOptions(ctx);
+    return tf.localResponseNormalization(x as tf.Tensor4D, o.radius, o.bias, o.alpha, o.beta);
+  },
+};
+
+function lrnOptions(ctx: OpContext): { radius: number; bias: number; alpha: number; beta: number } {
+  return {
+    radius: attrInt(ctx.node, 'depth_radius', 5), bias: attrFloat(ctx.node, 'bias', 1),
+    alpha: attrFloat(ctx.node, 'alpha', 1), beta: attrFloat(ctx.node, 'beta', 0.5),
+  };
+}
+
 export const NORMALIZATION_OPS: OpTable = {
+  LRN: lrn,
   FusedBatchNorm: { convert },
   FusedBatchNormV2: { convert },
   FusedBatchNormV3: { convert },

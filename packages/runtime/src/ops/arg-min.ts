@@ -1,0 +1,3 @@
+import { argReduceOp } from './arg-reduce.js';
+
+export default argReduceOp('ARG_MIN');
