@@ -1,0 +1,63 @@
+import { InvalidModelError } from '../errors.js';
+import type { Graph } from '../graph.js';
+import { validateGraph } from '../validate-graph.js';
+import { DEFAULT_LIMITS, OpCheck, type VerifyLimits } from './check.js';
+import { checkTensorQuantization } from './quantization.js';
+import { RULES } from './rules/index.js';
+
+export interface VerifyGraphOptions {
+  /**
+   * Custom operators no rule here knows: 'refuse' (default) fails with their name; 'allow' checks only their
+   * tensors (quantization, sizes) and leaves the op to whatever implements it (the runtime does this for
+   * custom ops, so an op module the app supplies can run and an engine that lacks the op names it).
+   */
+  unknownCustomOps?: 'refuse' | 'allow';
+  /** Limits on what an op may compute; see DEFAULT_LIMITS. */
+  limits?: Partial<VerifyLimits>;
+}
+
+/** Builtins and custom codes (`custom:<code>`) that `verifyGraph` has rules for. */
+export function verifiedOps(): string[] {
+  return Object.keys(RULES).sort();
+}
+
+/**
+ * Semantic verification of a Graph, before any engine sees it: for every operator of every subgraph, the
+ * rules of its op (operand counts, dtypes, shapes computed from the inputs and options against the declared
+ * ones, broadcast, option ranges, quantization, constant sizes, the int32 bias scale of integer
+ * convolutions and fully connected layers, int16x8), plus limits that keep a kernel from looping or
+ * allocating without bound (zero strides, impossible sizes, huge outputs). Structural validity (indices,
+ * buffer sizes, execution order) is checked first. Throws InvalidOperatorError naming the operator, the
+ * rule and the values at the first defect; InvalidModelError for a structural one.
+ */
+export function verifyGraph(graph: Graph, options: VerifyGraphOptions = {}): void {
+  validateGraph(graph, (reason, path, detail) => {
+    throw new InvalidModelError(reason, path, detail);
+  });
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  graph.subgraphs.forEach((subgraph, s) => {
+    subgraph.inputs.forEach((index) => {
+      const t = subgraph.tensors[index]!;
+      const n = t.shape.reduce((a, d) => a * Math.max(d, 1), 1);
+      if (n > limits.maxElements) {
+        throw new InvalidModelError('limit', `subgraphs[${s}].inputs`, `input '${t.name}' [${t.shape.join(', ')}] has ${n} elements, more than the limit of ${limits.maxElements}`);
+      }
+    });
+    const seen = new Uint8Array(subgraph.tensors.length);
+    subgraph.operators.forEach((op, o) => {
+      const check = new OpCheck(subgraph, s, o, op, limits);
+      for (const index of [...op.inputs, ...op.outputs]) {
+        if (index < 0 || seen[index]) continue;
+        seen[index] = 1;
+        checkTensorQuantization(check, subgraph.tensors[index]!);
+      }
+      const rule = RULES[check.opcode];
+      if (rule) return rule(check);
+      if (op.opcode === 'CUSTOM' && options.unknownCustomOps === 'allow') {
+        op.outputs.forEach((index) => index >= 0 && check.size(subgraph.tensors[index]!.shape, 'output'));
+        return;
+      }
+      check.fail('op.known', `${check.opcode} is not an op Borde knows; no engine is given a model whose operators cannot be checked`, { opcode: check.opcode });
+    });
+  });
+}
