@@ -1,0 +1,19 @@
+// Every op case the tfjs engine is tested with is a valid model: verifyGraph (what loadModel runs before any
+// engine) must accept each one, so the verifier's rules agree with the shapes and options the kernels use.
+import { describe, expect, it } from 'vitest';
+import { verifiedOps, verifyGraph } from '@borde/tflite';
+import { OP_MODULES } from '../src/ops/index.js';
+import { OP_CASES } from './op-cases.js';
+import { oneOpGraph } from './support/one-op-graph.js';
+
+describe('verifyGraph accepts every op case', () => {
+  it.each(OP_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    expect(() => verifyGraph(oneOpGraph(c))).not.toThrow();
+  });
+});
+
+it('verifyGraph has rules for every op the tfjs engine runs (loadModel refuses builtins it has no rules for)', () => {
+  const known = new Set(verifiedOps());
+  const missing = OP_MODULES.map((m) => (/^[A-Z0-9_]+$/.test(m.opcode) ? m.opcode : `custom:${m.opcode}`)).filter((op) => !known.has(op));
+  expect(missing).toEqual([]);
+});
