@@ -116,6 +116,50 @@ export function checkBiasScale(check: OpCheck, input: Tensor, weights: Tensor, b
 
 const QUANT_INT = new Set<DType>(['int8', 'uint8', 'int16']);
 
+/** 2^-31 and 2^31: the range a requantization multiplier (int32 significand and shift) can express. */
+const MIN_MULTIPLIER = 2 ** -31;
+const MAX_MULTIPLIER = 2 ** 31;
+
+/**
+ * Integer kernels rescale with a fixed-point multiplier (significand and shift) computed at prepare; some
+ * abort the process when it is out of range (QuantizeMultiplierSmallerThanOneExp's checks, found when the
+ * semantic fuzz set an activation's scale to 1e30). Every quantized integer input must be within 2^31 of the
+ * output's scale, and ADD/SUB need 2 max(input scales) / (2^left_shift output scale) < 1 (left shift 20 for
+ * 8-bit, 15 for int16), as TFLite's add.cc computes.
+ */
+export function checkRescale(check: OpCheck, inputs: readonly (Tensor | undefined)[], output: Tensor): void {
+  if (!QUANT_INT.has(output.dtype) || !isQuantized(output)) return;
+  const out = output.quantization!.scale[0]!;
+  for (const t of inputs) {
+    if (!t || !QUANT_INT.has(t.dtype) || !isQuantized(t) || t.data) continue;
+    const ratio = t.quantization!.scale[0]! / out;
+    if (!(ratio >= MIN_MULTIPLIER && ratio < MAX_MULTIPLIER)) {
+      check.fail('quantization.rescale', `input '${t.name}' scale ${t.quantization!.scale[0]} and output '${output.name}' scale ${out} differ by ${ratio}, beyond what an integer kernel can rescale (2^-31..2^31)`, { input: t.quantization!.scale[0], output: out, ratio });
+    }
+  }
+  if (check.op.opcode === 'ADD' || check.op.opcode === 'SUB') {
+    const scalesIn = inputs.filter((t): t is Tensor => !!t && isQuantized(t)).map((t) => t.quantization!.scale[0]!);
+    const leftShift = output.dtype === 'int16' ? 15 : 20;
+    const multiplier = (2 * Math.max(...scalesIn)) / (2 ** leftShift * out);
+    if (scalesIn.length > 0 && !(multiplier < 1)) {
+      check.fail('quantization.rescale', `output scale ${out} is too small for inputs of scale ${Math.max(...scalesIn)}: the ${check.op.opcode} kernel needs 2 x ${Math.max(...scalesIn)} / (2^${leftShift} x ${out}) < 1`, { inputs: scalesIn, output: out, multiplier });
+    }
+  }
+}
+
+/** The per-channel multiplier of an integer convolution or fully connected layer: input x weight / output. */
+export function checkWeightedRescale(check: OpCheck, input: Tensor, weights: Tensor, output: Tensor): void {
+  const out = scales(output)[0];
+  const inScale = scales(input)[0];
+  if (out === undefined || inScale === undefined) return;
+  scales(weights).forEach((w, c) => {
+    const m = (inScale * w) / out;
+    if (!(m >= MIN_MULTIPLIER && m < MAX_MULTIPLIER)) {
+      check.fail('quantization.rescale', `channel ${c}: input scale ${inScale} x weight scale ${w} / output scale ${out} = ${m}, beyond what an integer kernel can rescale (2^-31..2^31)`, { channel: c, input: inScale, weight: w, output: out, multiplier: m });
+    }
+  });
+}
+
 function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b)) + 1e-12;
 }

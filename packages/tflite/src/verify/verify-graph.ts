@@ -2,8 +2,10 @@ import { InvalidModelError } from '../errors.js';
 import type { Graph } from '../graph.js';
 import { validateGraph } from '../validate-graph.js';
 import { DEFAULT_LIMITS, OpCheck, type VerifyLimits } from './check.js';
-import { checkTensorQuantization } from './quantization.js';
+import { checkRescale, checkTensorQuantization } from './quantization.js';
 import { RULES } from './rules/index.js';
+
+const WEIGHTED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED']);
 
 export interface VerifyGraphOptions {
   /**
@@ -52,7 +54,14 @@ export function verifyGraph(graph: Graph, options: VerifyGraphOptions = {}): voi
         checkTensorQuantization(check, subgraph.tensors[index]!);
       }
       const rule = RULES[check.opcode];
-      if (rule) return rule(check);
+      if (rule) {
+        rule(check);
+        // Weighted ops check their own (per-channel) multipliers.
+        if (!WEIGHTED.has(op.opcode) && op.outputs[0]! >= 0) {
+          checkRescale(check, op.inputs.map((i) => (i >= 0 ? subgraph.tensors[i] : undefined)), subgraph.tensors[op.outputs[0]!]!);
+        }
+        return;
+      }
       if (op.opcode === 'CUSTOM' && options.unknownCustomOps === 'allow') {
         op.outputs.forEach((index) => index >= 0 && check.size(subgraph.tensors[index]!.shape, 'output'));
         return;

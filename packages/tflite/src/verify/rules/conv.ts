@@ -1,6 +1,6 @@
 import type { Tensor } from '../../graph.js';
 import { windowOutSize, type OpCheck } from '../check.js';
-import { checkBiasScale, checkQuantizedAxis, checkSameQuantization, checkSymmetric, isQuantized, requireQuantized } from '../quantization.js';
+import { checkBiasScale, checkQuantizedAxis, checkWeightedRescale, checkSameQuantization, checkSymmetric, isQuantized, requireQuantized } from '../quantization.js';
 import type { RuleTable } from './types.js';
 
 /** Largest stride or dilation accepted: far above any real model, small enough that no index overflows. */
@@ -38,6 +38,7 @@ function checkWeightedTypes(c: OpCheck, x: Tensor, w: Tensor, bias: Tensor | und
     checkSymmetric(c, y, 'output');
   }
   checkBiasScale(c, x, w, bias);
+  checkWeightedRescale(c, x, w, y);
 }
 
 /** Constant float data holds no NaN or Infinity (no trained weight is either; they poison every output). */
@@ -51,6 +52,16 @@ function checkFinite(c: OpCheck, t: Tensor, what: string): void {
 /** A pair of step options (stride, dilation, window), each an integer in 1..MAX_STEP. */
 function steps(c: OpCheck, names: [string, string], fallback: number): [number, number] {
   return [c.intOption(names[0], fallback, 1, MAX_STEP), c.intOption(names[1], fallback, 1, MAX_STEP)];
+}
+
+/**
+ * Strides and dilations both above 1 along one axis: TensorFlow/Keras refuse to build it and tfjs cannot run
+ * it, so no model Borde imports has it; refused rather than run by one engine and failing in another.
+ */
+function stridesOrDilations(c: OpCheck, stride: [number, number], dilation: [number, number]): void {
+  if ((stride[0] > 1 || stride[1] > 1) && (dilation[0] > 1 || dilation[1] > 1)) {
+    c.fail('options.dilation', `strides ${stride.join('x')} with dilations ${dilation.join('x')}: strides or dilations must be 1`, { stride, dilation });
+  }
 }
 
 function bias1d(c: OpCheck, bias: Tensor | undefined, channels: number): void {
@@ -68,15 +79,21 @@ function outSize(c: OpCheck, padding: 'same' | 'valid', size: number, k: number,
   return n;
 }
 
+/**
+ * CONV_2D takes a bias: the schema calls it optional, but LiteRT returns garbage (denormals, NaN) without one,
+ * with 2 inputs or an omitted (-1) third (found by the semantic fuzz, checked on hand-built models), and the
+ * TFLite converter always writes one (zeros when the layer has none).
+ */
 const conv2d = (c: OpCheck): void => {
-  c.inputs(2, 3);
+  c.inputs(3);
   c.outputs(1);
-  const [x, w, bias, y] = [c.in(0), c.in(1), c.optIn(2), c.out(0)];
+  const [x, w, bias, y] = [c.in(0), c.in(1), c.in(2), c.out(0)];
   c.rank(x, 4, 'input');
   c.rank(w, 4, 'weights');
   const padding = c.padding();
   const [sh, sw] = steps(c, ['strideH', 'strideW'], 0);
   const [dh, dw] = steps(c, ['dilationHFactor', 'dilationWFactor'], 1);
+  stridesOrDilations(c, [sh, sw], [dh, dw]);
   c.activation();
   const [n, h, wd, cin] = x.shape as [number, number, number, number];
   const [cout, kh, kw, kin] = w.shape as [number, number, number, number];
@@ -88,15 +105,17 @@ const conv2d = (c: OpCheck): void => {
   c.shape(y, [n, outSize(c, padding, h, kh, sh, dh, 'height'), outSize(c, padding, wd, kw, sw, dw, 'width'), cout], 'output');
 };
 
+/** DEPTHWISE_CONV_2D: 2 inputs, or 3 with a real bias (LiteRT outputs zeros for an omitted -1 bias). */
 const depthwise = (c: OpCheck): void => {
   c.inputs(2, 3);
   c.outputs(1);
-  const [x, w, bias, y] = [c.in(0), c.in(1), c.optIn(2), c.out(0)];
+  const [x, w, bias, y] = [c.in(0), c.in(1), c.op.inputs.length === 3 ? c.in(2) : undefined, c.out(0)];
   c.rank(x, 4, 'input');
   c.rank(w, 4, 'weights');
   const padding = c.padding();
   const [sh, sw] = steps(c, ['strideH', 'strideW'], 0);
   const [dh, dw] = steps(c, ['dilationHFactor', 'dilationWFactor'], 1);
+  stridesOrDilations(c, [sh, sw], [dh, dw]);
   c.intOption('depthMultiplier', 0, 0);
   c.activation();
   const [n, h, wd, cin] = x.shape as [number, number, number, number];
