@@ -22,6 +22,7 @@ const report = await fuzz(seeds, {
   runEvery: Number(values['run-every']),
   maxRuns: Number(values['max-runs']),
   log: (line) => console.log(line),
+  progressEvery: 2000,
   ...(values.case !== undefined ? { only: Number(values.case) } : {}),
 });
 console.log(formatReport(report));

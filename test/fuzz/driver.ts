@@ -22,6 +22,8 @@ export interface FuzzOptions {
   /** Time limit of one loaded case on all backends, first load of each engine included. */
   caseLimitMs?: number;
   log?: (line: string) => void;
+  /** Log a progress line every n cases. */
+  progressEvery?: number;
   /** Replay one case (its number in a report): verified, and run whatever the sampling says. */
   only?: number;
 }
@@ -122,6 +124,9 @@ export async function fuzz(seeds: readonly FuzzSeed[], options: FuzzOptions): Pr
   try {
     for (let i = options.only ?? 0; i < (options.only === undefined ? options.cases : options.only + 1); i++) {
       report.cases++;
+      if (options.progressEvery && i > 0 && i % options.progressEvery === 0) {
+        options.log?.(`... ${i} cases, ${report.accepted} accepted, ${report.ran} run, ${report.findings.length} findings, ${((performance.now() - start) / 1000).toFixed(0)} s`);
+      }
       const random = seededRandom((options.seed * 0x9e3779b1 + i * 0x85ebca6b) >>> 0);
       const s = seeds[i % seeds.length]!;
       const mutant = mutate(s.graph, random);

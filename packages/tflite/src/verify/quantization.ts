@@ -39,6 +39,10 @@ export function checkTensorQuantization(check: OpCheck, t: Tensor): void {
     if (zeroPoint < lo || zeroPoint > hi) {
       check.fail('quantization.zero-point', `tensor '${t.name}' zero point[${c}] is ${zeroPoint}, outside the ${t.dtype} range ${lo}..${hi}`, { tensor: t.name, channel: c, zeroPoint, dtype: t.dtype });
     }
+    // TFLite's int16x8 mode: int16 activations are symmetric; the kernels check it and assume it.
+    if (t.dtype === 'int16' && zeroPoint !== 0) {
+      check.fail('quantization.symmetric', `int16 tensor '${t.name}' zero point[${c}] is ${zeroPoint}; int16 quantization is symmetric (0)`, { tensor: t.name, channel: c, zeroPoint });
+    }
     const extent = Math.max(Math.abs(hi - zeroPoint), Math.abs(lo - zeroPoint)) * scale;
     if (!(extent < FLOAT32_MAX) || (t.dtype !== 'int32' && t.dtype !== 'int64' && scale < 1e-30)) {
       check.fail('quantization.scale', `tensor '${t.name}' scale[${c}] ${scale} gives dequantized values that float32 cannot hold`, { tensor: t.name, channel: c, scale });

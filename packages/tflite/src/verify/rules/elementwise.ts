@@ -3,9 +3,9 @@ import { broadcastShapes, NUMERIC_TYPES, type OpCheck } from '../check.js';
 import { checkFixedOutput, checkSameQuantization, requireQuantized } from '../quantization.js';
 import type { RuleTable } from './types.js';
 
-const FLOAT: DType[] = ['float32', 'float16'];
-const FLOAT_Q: DType[] = ['float32', 'float16', 'int8', 'uint8', 'int16'];
-const SIGNED: DType[] = ['float32', 'float16', 'int8', 'uint8', 'int16', 'int32', 'int64'];
+const FLOAT: DType[] = ['float32'];
+const FLOAT_Q: DType[] = ['float32', 'int8', 'uint8', 'int16'];
+const SIGNED: DType[] = ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64'];
 const BOOL: DType[] = ['bool'];
 
 /** One input, one output of the same shape; `out` gives the output dtype (default: the input's). */
@@ -59,10 +59,10 @@ const fixed = (scale8: number, zero8: number, scale16: number) => (c: OpCheck) =
 const sameQuant = (c: OpCheck) => checkSameQuantization(c, c.in(0), c.out(0));
 
 export const ELEMENTWISE_RULES: RuleTable = {
-  ADD: binary(['float32', 'float16', 'int8', 'uint8', 'int16', 'int32', 'int64'], { activation: true }),
-  SUB: binary(['float32', 'float16', 'int8', 'uint8', 'int16', 'int32', 'int64'], { activation: true }),
-  MUL: binary(['float32', 'float16', 'int8', 'uint8', 'int16', 'int32', 'int64', 'complex64'], { activation: true }),
-  DIV: binary(['float32', 'float16', 'int32', 'uint8'], { activation: true }),
+  ADD: binary(['float32', 'int8', 'uint8', 'int16', 'int32', 'int64'], { activation: true }),
+  SUB: binary(['float32', 'int8', 'uint8', 'int16', 'int32', 'int64'], { activation: true }),
+  MUL: binary(['float32', 'int8', 'uint8', 'int16', 'int32', 'int64', 'complex64'], { activation: true }),
+  DIV: binary(['float32', 'int32', 'uint8'], { activation: true }),
   MAXIMUM: binary(SIGNED),
   MINIMUM: binary(SIGNED),
   POW: binary(['float32', 'int32']),
@@ -78,13 +78,13 @@ export const ELEMENTWISE_RULES: RuleTable = {
   LOGICAL_AND: binary(BOOL),
   LOGICAL_OR: binary(BOOL),
   LOGICAL_NOT: unary(BOOL),
-  ABS: unary(['float32', 'float16', 'int8', 'uint8', 'int16', 'int32']),
-  NEG: unary(['float32', 'float16', 'int8', 'int32', 'int64']),
+  ABS: unary(['float32', 'int8', 'uint8', 'int16', 'int32']),
+  NEG: unary(['float32', 'int8', 'int32', 'int64']),
   FLOOR: unary(FLOAT),
   CEIL: unary(FLOAT),
   ROUND: unary(FLOAT),
   SIGN: unary(['float32', 'float64', 'int32']),
-  SQUARE: unary(['float32', 'float16', 'int32']),
+  SQUARE: unary(['float32', 'int32']),
   SQRT: unary(FLOAT_Q),
   RSQRT: unary(FLOAT_Q),
   EXP: unary(FLOAT_Q),
@@ -150,7 +150,7 @@ export const ELEMENTWISE_RULES: RuleTable = {
   QUANTIZE: (c) => {
     c.inputs(1);
     c.outputs(1);
-    c.dtype(c.in(0), ['float32', 'float16', 'int8', 'uint8', 'int16'], 'input');
+    c.dtype(c.in(0), ['float32', 'int8', 'uint8', 'int16'], 'input');
     c.dtype(c.out(0), ['int8', 'uint8', 'int16'], 'output');
     if (!(c.out(0).quantization?.scale.length)) c.fail('quantization.missing', `output '${c.out(0).name}' has no scale and zero point`, {});
     c.shape(c.out(0), c.in(0).shape, 'output');

@@ -2,7 +2,7 @@ import type { DType } from '../../dtypes.js';
 import type { OpCheck } from '../check.js';
 import type { RuleTable } from './types.js';
 
-const NUMERIC: DType[] = ['float32', 'float16', 'int8', 'uint8', 'int16', 'int32', 'int64'];
+const NUMERIC: DType[] = ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64'];
 
 /** The axes input of a reduction, normalised; undefined when it is not constant. */
 function axes(c: OpCheck, position: number, rank: number): number[] | undefined {

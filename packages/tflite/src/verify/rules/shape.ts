@@ -87,6 +87,9 @@ function padRule(mode: 'pad' | 'padv2' | 'mirror') {
     const [x, y] = [c.in(0), c.out(0)];
     moves(c, x, y);
     if (mode === 'padv2' && c.optIn(2)) c.sameDtype(x, c.in(2), 'input and constant value');
+    // Without its options table an interpreter's MIRROR_PAD mode is "unknown" (zeroed params) and it returns
+    // garbage (NaN in LiteRT; found by the semantic fuzz), so the mode must be written.
+    if (mode === 'mirror' && c.op.options?.mode === undefined) c.fail('options.mode', 'MIRROR_PAD needs MirrorPadOptions with its mode (REFLECT 0 or SYMMETRIC 1)', {});
     const mirror = mode === 'mirror' ? c.intOption('mode', 0, 0, 1) : -1;
     const paddings = c.in(1);
     const values = constInts(c, paddings, 'paddings');
