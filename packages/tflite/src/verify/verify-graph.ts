@@ -38,13 +38,19 @@ export function verifyGraph(graph: Graph, options: VerifyGraphOptions = {}): voi
   });
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   graph.subgraphs.forEach((subgraph, s) => {
-    subgraph.inputs.forEach((index) => {
-      const t = subgraph.tensors[index]!;
-      const n = t.shape.reduce((a, d) => a * Math.max(d, 1), 1);
-      if (n > limits.maxElements) {
-        throw new InvalidModelError('limit', `subgraphs[${s}].inputs`, `input '${t.name}' [${t.shape.join(', ')}] has ${n} elements, more than the limit of ${limits.maxElements}`);
-      }
-    });
+    for (const side of ['inputs', 'outputs'] as const) {
+      subgraph[side].forEach((index, i) => {
+        const t = subgraph.tensors[index]!;
+        const n = t.shape.reduce((a, d) => a * d, 1);
+        if (n > limits.maxElements) {
+          throw new InvalidModelError('limit', `subgraphs[${s}].${side}[${i}]`, `'${t.name}' [${t.shape.join(', ')}] has ${n} elements, more than the limit of ${limits.maxElements}`);
+        }
+        // An empty model input or output has nothing to feed or read, and LiteRT cannot make its buffer.
+        if (n === 0 && t.hasRank !== false) {
+          throw new InvalidModelError('shape', `subgraphs[${s}].${side}[${i}]`, `'${t.name}' has shape [${t.shape.join(', ')}]: a model input or output needs at least one element`);
+        }
+      });
+    }
     const seen = new Uint8Array(subgraph.tensors.length);
     subgraph.operators.forEach((op, o) => {
       const check = new OpCheck(subgraph, s, o, op, limits);

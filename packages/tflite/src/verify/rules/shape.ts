@@ -147,16 +147,15 @@ const stridedSlice = (c: OpCheck): void => {
     const s = strides[k]!;
     const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
     const norm = (v: number) => (v < 0 ? v + d : v);
-    let b = beginMask & (1 << k) ? (s > 0 ? 0 : d - 1) : s > 0 ? clamp(norm(begin[k]!), 0, d) : clamp(norm(begin[k]!), -1, d - 1);
-    let e = endMask & (1 << k) ? (s > 0 ? d : -1) : s > 0 ? clamp(norm(end[k]!), 0, d) : clamp(norm(end[k]!), -1, d - 1);
     if (shrinkMask & (1 << k)) {
-      b = norm(begin[k]!);
-      if (b < 0 || b >= d) c.fail('inputs.slice', `axis ${k}: shrink index ${begin[k]} outside a dimension of ${d}`, { axis: k, begin: begin[k], dimension: d });
+      const index = norm(begin[k]!);
+      if (index < 0 || index >= d) c.fail('inputs.slice', `axis ${k}: shrink index ${begin[k]} outside a dimension of ${d}`, { axis: k, begin: begin[k], dimension: d });
       return;
     }
-    const count = s > 0 ? Math.ceil((e - b) / s) : Math.ceil((b - e) / -s);
-    e = 0;
-    out.push(Math.max(0, count) + e);
+    // TFLite's StartForAxis/StopForAxis: masked ends take the full range, others are clamped into it.
+    const b = beginMask & (1 << k) ? (s > 0 ? 0 : d - 1) : s > 0 ? clamp(norm(begin[k]!), 0, d) : clamp(norm(begin[k]!), -1, d - 1);
+    const e = endMask & (1 << k) ? (s > 0 ? d : -1) : s > 0 ? clamp(norm(end[k]!), 0, d) : clamp(norm(end[k]!), -1, d - 1);
+    out.push(Math.max(0, s > 0 ? Math.ceil((e - b) / s) : Math.ceil((b - e) / -s)));
   });
   c.shape(y, out, 'output');
 };
