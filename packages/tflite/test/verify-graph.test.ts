@@ -81,10 +81,18 @@ describe('verifyGraph', () => {
 
   it('knows every op family the brief lists', () => {
     const ops = verifiedOps();
-    for (const op of ['ADD_N', 'GATHER_ND', 'TRANSPOSE_CONV', 'SELECT_V2', 'WHERE', 'CAST', 'TILE', 'FILL', 'RANGE', 'CUMSUM', 'TOPK_V2',
-      'SPLIT_V', 'UNPACK', 'ONE_HOT', 'BATCH_MATMUL', 'MIRROR_PAD', 'NON_MAX_SUPPRESSION_V5', 'GELU', 'PRELU', 'custom:Convolution2DTransposeBias']) {
-      expect(ops).toContain(op);
-    }
+    const brief = `ADD_N GATHER_ND TRANSPOSE_CONV LESS LESS_EQUAL GREATER GREATER_EQUAL EQUAL NOT_EQUAL LOGICAL_AND LOGICAL_OR
+      LOGICAL_NOT SELECT SELECT_V2 WHERE CAST TILE FILL ZEROS_LIKE RANGE FLOOR FLOOR_DIV FLOOR_MOD ROUND SIGN SQUARE
+      SQUARED_DIFFERENCE SQRT RSQRT POW EXP LOG REDUCE_MIN REDUCE_MAX REDUCE_PROD SUM MEAN CUMSUM ARG_MAX ARG_MIN TOPK_V2
+      SPLIT SPLIT_V UNPACK PACK ONE_HOT BATCH_MATMUL RESIZE_NEAREST_NEIGHBOR RESIZE_BILINEAR SPACE_TO_DEPTH DEPTH_TO_SPACE
+      MIRROR_PAD ELU NON_MAX_SUPPRESSION_V4 NON_MAX_SUPPRESSION_V5 GELU HARD_SWISH PRELU LEAKY_RELU
+      custom:Convolution2DTransposeBias`;
+    // ...and what the converter emits besides (its importers and int8 rules).
+    const converter = `CONV_2D DEPTHWISE_CONV_2D FULLY_CONNECTED AVERAGE_POOL_2D MAX_POOL_2D ADD SUB MUL DIV MAXIMUM MINIMUM RELU RELU6
+      RELU_N1_TO_1 LOGISTIC TANH SOFTMAX LOG_SOFTMAX RESHAPE SQUEEZE EXPAND_DIMS PAD PADV2 TRANSPOSE SLICE STRIDED_SLICE
+      GATHER CONCATENATION QUANTIZE DEQUANTIZE DENSIFY NEG ABS`;
+    const missing = `${brief} ${converter}`.split(/\s+/).filter((op) => op && !ops.includes(op));
+    expect(missing).toEqual([]);
   });
 
   const cases: [string, () => Graph, string, Record<string, unknown>?][] = [
@@ -95,7 +103,14 @@ describe('verifyGraph', () => {
     ['asymmetric int8 weights', () => int8Conv({ weightQ: q([0.01, 0.02, 0.03], [0, 5, 0]) }), 'quantization.symmetric'],
     ['bias scale not input x weight scale', () => int8Conv({ biasQ: q([5e-4, 1e-3, 0.5], [0, 0, 0]) }), 'quantization.bias-scale', { channel: 2 }],
     ['int16x8 input with a zero point', () => int8Conv({ int16: true, inputQ: q(0.05, 3) }), 'quantization.symmetric'],
+    ['an output scale no integer kernel can rescale to (LiteRT aborts)', () => int8Conv({ outputQ: q(1e30, 0) }), 'quantization.rescale'],
+    ['a CONV_2D without its bias (LiteRT returns garbage)', () => {
+      const graph = int8Conv();
+      graph.subgraphs[0]!.operators[0]!.inputs.pop();
+      return graph;
+    }, 'inputs.count', { count: 2 }],
     ['stride 0', () => int8Conv({ options: { strideH: 0 } }), 'options.strideH', { value: 0 }],
+    ['stride 2 with dilation 2', () => int8Conv({ options: { strideH: 2, dilationWFactor: 2 }, outputShape: [1, 3, 6, 3] }), 'options.dilation'],
     ['dilation 0', () => int8Conv({ options: { dilationWFactor: 0 } }), 'options.dilationWFactor'],
     ['unknown padding', () => int8Conv({ options: { padding: 7 } }), 'options.padding', { value: 7 }],
     ['unknown fused activation', () => int8Conv({ options: { fusedActivationFunction: 9 } }), 'options.activation', { value: 9 }],
@@ -112,7 +127,9 @@ describe('verifyGraph', () => {
       const b = new GraphBuilder();
       const x = b.input('x', 'float32', [64, 64]);
       const m = b.constant('m', 'int32', [2], new Int32Array([100000, 100000]));
-      b.output(b.op('TILE', [x, m], undefined, { name: 'y', dtype: 'float32', shape: [6400000, 6400000] }));
+      const y = b.op('TILE', [x, m], undefined, { name: 'y', dtype: 'float32', shape: [6400000, 6400000] });
+      const axes = b.constant('axes', 'int32', [2], new Int32Array([0, 1]));
+      b.output(b.op('MEAN', [y, axes], { optionsType: 'ReducerOptions', options: { keepDims: false } }, { name: 'mean', dtype: 'float32', shape: [] }));
       return b.build();
     }, 'shape.size'],
     ['a transposed convolution with stride 0', () => {
