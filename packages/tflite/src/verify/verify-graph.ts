@@ -59,7 +59,7 @@ export function verifyGraph(graph: Graph, options: VerifyGraphOptions = {}): voi
         seen[index] = 1;
         checkTensorQuantization(check, subgraph.tensors[index]!);
       }
-      const rule = RULES[check.opcode];
+      const rule = Object.hasOwn(RULES, check.opcode) ? RULES[check.opcode] : undefined;
       if (rule) {
         rule(check);
         // Weighted ops check their own (per-channel) multipliers.
