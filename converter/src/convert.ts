@@ -1,4 +1,4 @@
-import { readModel, summarize, writeModel, type Graph } from '@borde/tflite';
+import { readModel, summarize, verifyGraph, writeModel, type Graph } from '@borde/tflite';
 import { ConverterError } from './errors.js';
 import { importSource, type ImportedSource } from './sources/import-source.js';
 import type { SourceFormat } from './sources/detect-format.js';
@@ -113,7 +113,10 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
 
     progress({ step: 'write', message: `writing ${mode === 'none' ? 'float32' : mode} TFLite` });
     const bytes = graph === floatGraph ? floatBytes : writeModel(graph);
-    const summary = summarize(readModel(bytes), { sizeBytes: bytes.byteLength });
+    const written = readModel(bytes);
+    // Every file the converter writes passes the runtime's semantic verifier (a failure is a converter bug).
+    verifyGraph(written);
+    const summary = summarize(written, { sizeBytes: bytes.byteLength });
     const report: ConvertReport = {
       source: sourcePath,
       format: source.format,

@@ -1,4 +1,4 @@
-import { elementCount, readModel, type Graph } from '@borde/tflite';
+import { elementCount, readModel, verifyGraph, type Graph } from '@borde/tflite';
 import type { KernelCheck } from './backends.js';
 import { parseRequest, rankAuto, rankExplicit, type BackendRequest, type RankedCandidate } from './choose.js';
 import { loadLiteRtEngine } from './engines/litert-engine.js';
@@ -108,6 +108,13 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     throw new ModelError(`the model is not a valid TFLite file: ${describeError(cause)}`, { cause });
   }
   if (!graph.subgraphs[0]) throw new ModelError('the model has no subgraph');
+  try {
+    // Semantics before any engine sees the model; custom ops without a rule are left to the engines (and
+    // to `options.ops`), which name them when they cannot run them.
+    verifyGraph(graph, { unknownCustomOps: 'allow' });
+  } catch (cause) {
+    throw new ModelError(`the model fails verification: ${describeError(cause)}`, { cause });
+  }
   throwIfAborted(options.signal);
   const device = options.device ?? (await probeDevice());
   const table = opTable(options.ops);

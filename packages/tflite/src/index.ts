@@ -11,3 +11,4 @@ export { writeModel } from './write/write-model.js';
 export * from './read/read-model.js';
 export * from './validate-graph.js';
 export { densifyBytes } from './sparsity.js';
+export * from './verify/index.js';

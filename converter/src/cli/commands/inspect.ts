@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readModel, summarize } from '@borde/tflite';
+import { readModel, summarize, verifyGraph } from '@borde/tflite';
 import type { CliOutput } from '../io.js';
 import { readUserFile } from '../io.js';
 import { formatSummary } from '../format-summary.js';
@@ -13,7 +13,10 @@ export function registerInspect(program: Command, output: CliOutput): void {
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (path: string, options: { json?: boolean }) => {
       const bytes = await readUserFile(path, 'model');
-      const summary = summarize(readModel(bytes), { sizeBytes: bytes.byteLength });
+      const graph = readModel(bytes);
+      // The runtime's semantic checks: a file that passes here is one loadModel hands to an engine.
+      verifyGraph(graph);
+      const summary = summarize(graph, { sizeBytes: bytes.byteLength });
       output.out(options.json ? JSON.stringify(summary, null, 2) : formatSummary(path, summary));
     });
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ModelError } from '../errors.js';
 import { activate, activationKernels, fusableActivation, need, num, padding } from './common.js';
 import { transposeHost } from './host-layout.js';
 import type { OpModule } from './types.js';
@@ -14,6 +15,13 @@ const conv2d: OpModule = {
     return fused ? ['FusedConv2D', ...weightsAtRun] : ['FusedConv2D', ...weightsAtRun, ...activationKernels(ctx.op)];
   },
   prepare(ctx) {
+    // A grouped convolution (TFLite CONV_2D v6: input channels a multiple of the filters') is valid, but tfjs
+    // has no grouped kernel: refused at load, so auto picks the interpreter (found by the semantic fuzz).
+    const inChannels = ctx.inputTensor(0)?.shape[3];
+    const filterChannels = ctx.inputTensor(1)?.shape[3];
+    if (inChannels !== filterChannels) {
+      throw new ModelError(`CONV_2D: grouped convolution (input has ${inChannels} channels, filters take ${filterChannels}) has no tfjs kernel; run it on the interpreter (backend 'litert-wasm')`);
+    }
     const w = ctx.constant(1);
     return w ? { 1: transposeHost(w, OHWI_TO_HWIO) } : undefined;
   },
