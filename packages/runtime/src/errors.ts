@@ -28,6 +28,8 @@ export class InputError extends RuntimeError {
   readonly input: string;
   readonly expected: string;
   readonly got: string;
+  /** For a non-finite value (NaN, ±Infinity): the index of the first bad element in the input's data. */
+  element: number | undefined;
   constructor(input: string, expected: string, got: string, hint?: string) {
     super('INPUT', `input "${input}": expected ${expected}, got ${got}${hint ? `. ${hint}` : ''}`);
     this.input = input;

@@ -312,10 +312,10 @@ describe('inputs', () => {
     const six = new Float32Array(6);
     const cases: [unknown, Partial<InputError>][] = [
       [six, { input: 'inputs', got: 'a single value' }],
-      [[six], { input: 'inputs', expected: '2 value(s) in model input order', got: '1' }],
-      [{ a: six, b: six }, { input: 'b', got: 'an unknown input name' }],
+      [[six], { input: 'inputs', expected: '2 value(s) in model input order ("a", "c")', got: '1' }],
+      [{ a: six, b: six }, { input: 'b', expected: 'input names "a", "c"', got: 'an unknown name "b" (given: "a", "b")' }],
       [{ a: six }, { input: 'c', got: 'nothing' }],
-      [[new Int32Array(6), six], { input: 'a', got: 'a Int32Array of 6 elements' }],
+      [[new Int32Array(6), six], { input: 'a', got: 'an Int32Array of 6 elements' }],
       [[six, new Float32Array(5)], { input: 'c', expected: '6 elements (shape [2, 3])', got: '5 elements' }],
       [[{ data: six, shape: [3, 2] }, six], { input: 'a', expected: 'shape [2, 3]', got: 'shape [3, 2]' }],
       [[[1, 2, 3, 4, 5, 6], six], { input: 'a', got: 'a plain array (pass a typed array)' }],
@@ -330,20 +330,30 @@ describe('inputs', () => {
     expect(out!.data).toEqual(new Float32Array(6));
   });
 
-  it('NaN is refused for int8 models (float inputs are quantized), accepted for float models', async () => {
+  it('NaN and ±Infinity are refused with the first bad element, for float and int8 models; checkInputs: none skips the scan', async () => {
     int8 = await loadModel(tinyInt8Model());
     const x = new Float32Array(16).fill(0.25);
     x[5] = Number.NaN;
-    await expect(int8.run(x)).rejects.toMatchObject({ name: 'InputError', input: 'x', got: 'NaN at element 5' });
-    // The first NaN is named, wherever it is (the check is a plain loop over the whole input).
+    await expect(int8.run(x)).rejects.toMatchObject({ name: 'InputError', input: 'x', got: 'NaN at element 5', element: 5 });
+    // The first bad element is named, wherever it is (the check is a plain loop over the whole input).
     x[5] = 0.25;
-    x[15] = Number.NaN;
-    await expect(int8.run(x)).rejects.toMatchObject({ name: 'InputError', got: 'NaN at element 15' });
+    x[15] = Number.POSITIVE_INFINITY;
+    await expect(int8.run(x)).rejects.toMatchObject({ name: 'InputError', got: 'Infinity at element 15', element: 15 });
     x[0] = Number.NaN;
     await expect(int8.run(x)).rejects.toMatchObject({ name: 'InputError', got: 'NaN at element 0' });
-    const nan = Float32Array.from([Number.NaN, 0, 0, 0, 0, 0]);
-    const [out] = await model.run([nan, new Float32Array(6)]);
-    expect(Number.isNaN(out!.data[0])).toBe(true);
+    // Float model (default checkInputs 'finite'): the same, naming the input.
+    const bad = Float32Array.from([0, 0, 0, Number.NEGATIVE_INFINITY, 0, 0]);
+    const error = await model.run([new Float32Array(6), bad]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INPUT', input: 'c', got: '-Infinity at element 3', element: 3 });
+    expect((error as Error).message).toContain("checkInputs: 'none'");
+    const unchecked = await loadModel(floorModel(), { checkInputs: 'none' });
+    try {
+      const [out] = await unchecked.run([Float32Array.from([Number.NaN, 0, 0, 0, 0, 0]), new Float32Array(6)]);
+      expect(Number.isNaN(out!.data[0])).toBe(true);
+    } finally {
+      unchecked.dispose();
+    }
+    await expect(loadModel(floorModel(), { checkInputs: 'nan' as never })).rejects.toThrow(/checkInputs: expected 'finite' or 'none'/);
   });
 });
 
