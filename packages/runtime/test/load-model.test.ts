@@ -410,8 +410,8 @@ describe('input names', () => {
     try {
       const data = Float32Array.from([1, 2, 3, 4]);
       const mask = Float32Array.from([1, 0, 1, 0]);
-      expect(Array.from((await model.run({ data, mask }))[0]!.data)).toEqual([1, 0, 3, 0]);
-      expect(Array.from((await model.run({ mask, data: { data, shape: [1, 4] } }))[0]!.data)).toEqual([1, 0, 3, 0]);
+      expect(Array.from((await model.run({ data, mask }))[0]!.data as Float32Array)).toEqual([1, 0, 3, 0]);
+      expect(Array.from((await model.run({ mask, data: { data, shape: [1, 4] } }))[0]!.data as Float32Array)).toEqual([1, 0, 3, 0]);
       // A name that is not an input is an error listing both sides, never a guess by position.
       await expect(model.run({ data, masks: mask } as never)).rejects.toMatchObject({
         code: 'INPUT', input: 'masks', expected: 'input names "data", "mask"', got: 'an unknown name "masks" (given: "data", "masks")',
@@ -428,8 +428,8 @@ describe('input names', () => {
     const model = await loadModel(writeModel(b.build()), { backend: 'cpu' });
     try {
       const value = Float32Array.from([-1, 2]);
-      expect(Array.from((await model.run({ data: value }))[0]!.data)).toEqual([0, 2]);
-      expect(Array.from((await model.run({ data: value, shape: [1, 2] } as never))[0]!.data)).toEqual([0, 2]);
+      expect(Array.from((await model.run({ data: value }))[0]!.data as Float32Array)).toEqual([0, 2]);
+      expect(Array.from((await model.run({ data: value, shape: [1, 2] } as never))[0]!.data as Float32Array)).toEqual([0, 2]);
     } finally {
       model.dispose();
     }
