@@ -39,7 +39,7 @@ export interface LoadModelOptions {
   ops?: readonly OpModule[];
   /**
    * 'finite' (default): run() rejects NaN or ±Infinity in a float input with an InputError naming the input
-   * and the first bad element (a plain scan, well under 1% of a run). 'none': no scan.
+   * and the first bad element (one plain loop over each float input per run). 'none': no scan.
    */
   checkInputs?: InputCheckMode;
 }

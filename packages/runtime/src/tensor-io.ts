@@ -233,14 +233,16 @@ function nonFinite(label: string, data: Float32Array, index: number, hint: strin
   return error;
 }
 
+/** The largest finite float32: |v| <= this is false exactly for NaN and ±Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /**
- * Index of the first NaN or ±Infinity, or -1. A plain loop: it runs on every float input of every run, and a
- * callback (`findIndex`) costs about 10x more (pnpm bench:runtime). `v - v` is 0 only for finite v.
+ * Index of the first NaN or ±Infinity, or -1. A plain loop: it runs on every float input of every run; a
+ * callback (`findIndex`) cost about 10x more, and this comparison measured faster than `v !== v` or `v - v`.
  */
 export function firstNonFinite(data: Float32Array): number {
   for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (v - v !== 0) return i;
+    if (!(Math.abs(data[i]!) <= FLOAT32_MAX)) return i;
   }
   return -1;
 }
