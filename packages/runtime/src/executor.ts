@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DType, Graph, Operator, Subgraph, Tensor } from '@borde/tflite';
-import { currentBackend, prepareBackends, registeredKernel, type BackendSetup, type KernelCheck } from './backends.js';
+import {
+  currentBackend, prepareBackends, registeredKernel, reinitializeWasm, wasmBackendGeneration, type BackendSetup, type KernelCheck,
+} from './backends.js';
 import { whenEngineIdle, withEngine } from './engine-lock.js';
 import {
-  BackendError, DisposedError, ModelError, UnsupportedOpError,
+  BackendError, DisposedError, EngineCrashError, ModelError, UnsupportedOpError,
   type BackendAttempt, type UnsupportedOp,
 } from './errors.js';
 import type { TensorArray } from './engines/engine.js';
@@ -12,6 +14,7 @@ import {
 } from './host-tensor.js';
 import { opTable, type OpContext, type OpModule } from './ops/index.js';
 import { placeOp, type OpPlacement } from './placement.js';
+import { isWasmTrap } from './wasm-trap.js';
 import { InputReader, quantizeArray, type InputCheckMode, type InputValues, type ReadInputOptions } from './tensor-io.js';
 
 export type { InputValue, InputValues } from './tensor-io.js';
@@ -199,42 +202,58 @@ async function buildExecutor(graph: Graph, options: ExecutorOptions): Promise<Ex
     if (sg.tensors[index]!.data) throw new ModelError(`input tensors[${index}] is a constant`);
   }
 
-  // Upload constants to the backends of the ops that read them, laid out as each op prepared them.
-  const owned: tf.Tensor[] = [];
-  const shared = new Map<string, tf.Tensor>();
-  const previous = currentBackend();
-  const steps: PlannedOp[] = [];
-  try {
-    for (const p of planned) {
-      if (currentBackend() !== p.backend) await tf.setBackend(p.backend);
-      const prepared = p.module.prepare?.(p.ctx) ?? {};
-      const refs: InputRef[] = p.op.inputs.map((tensorIndex, position) => {
-        if (tensorIndex < 0) return { kind: 'none' };
-        const own = prepared[position];
-        if (own) {
-          const t = tf.tensor(own.data, own.shape, own.dtype);
-          owned.push(t);
+  // Upload constants to the backends of the ops that read them, laid out as each op prepared them. Done
+  // again when the wasm backend was re-created after a trap (its tensors went with the old module).
+  const usesWasm = planned.some((p) => p.backend === 'wasm');
+  const upload = async (): Promise<Uploaded> => {
+    const generation = wasmBackendGeneration();
+    const owned: tf.Tensor[] = [];
+    const shared = new Map<string, tf.Tensor>();
+    const previous = currentBackend();
+    const steps: PlannedOp[] = [];
+    try {
+      for (const p of planned) {
+        if (currentBackend() !== p.backend) await tf.setBackend(p.backend);
+        const prepared = p.module.prepare?.(p.ctx) ?? {};
+        const refs: InputRef[] = p.op.inputs.map((tensorIndex, position) => {
+          if (tensorIndex < 0) return { kind: 'none' };
+          const own = prepared[position];
+          if (own) {
+            const t = tf.tensor(own.data, own.shape, own.dtype);
+            owned.push(t);
+            return { kind: 'const', tensor: t };
+          }
+          const host = constant(tensorIndex);
+          if (!host) return { kind: 'value', index: tensorIndex };
+          const key = `${p.backend}:${tensorIndex}`;
+          let t = shared.get(key);
+          if (!t) {
+            t = tf.tensor(host.data, host.shape, host.dtype);
+            shared.set(key, t);
+            owned.push(t);
+          }
           return { kind: 'const', tensor: t };
-        }
-        const host = constant(tensorIndex);
-        if (!host) return { kind: 'value', index: tensorIndex };
-        const key = `${p.backend}:${tensorIndex}`;
-        let t = shared.get(key);
-        if (!t) {
-          t = tf.tensor(host.data, host.shape, host.dtype);
-          shared.set(key, t);
-          owned.push(t);
-        }
-        return { kind: 'const', tensor: t };
-      });
-      steps.push({ ...p, refs });
+        });
+        steps.push({ ...p, refs });
+      }
+    } catch (cause) {
+      release(owned);
+      if (usesWasm && isWasmTrap(cause)) throw wasmCrash('load', cause);
+      throw cause;
+    } finally {
+      if (previous !== undefined && currentBackend() !== previous && tf.findBackendFactory(previous)) await tf.setBackend(previous);
     }
-  } catch (cause) {
-    for (const t of owned) t.dispose();
-    throw cause;
-  } finally {
-    if (previous !== undefined && currentBackend() !== previous) await tf.setBackend(previous);
-  }
+    return { steps, owned, generation };
+  };
+  let uploaded = await upload();
+  const current = async (): Promise<Uploaded> => {
+    if (usesWasm && uploaded.generation !== wasmBackendGeneration()) {
+      release(uploaded.owned);
+      uploaded = await upload();
+    }
+    return uploaded;
+  };
+  const steps = uploaded.steps;
 
   // Last step reading each activation, so it is disposed as soon as nothing needs it.
   const lastUse = new Map<number, number>();
@@ -252,9 +271,15 @@ async function buildExecutor(graph: Graph, options: ExecutorOptions): Promise<Ex
     if (disposed) return Promise.reject(new DisposedError());
     const hostInputs = new Map<number, HostTensor>();
     sg.inputs.forEach((index, position) => hostInputs.set(index, hostInput(sg.tensors[index]!, arrays[position]!)));
-    return withEngine(() => {
+    return withEngine(async () => {
       if (disposed) throw new DisposedError();
-      return execute(sg, steps, hostInputs, constants, lastUse, outputSet, runOptions.keep === 'all');
+      const { steps: live } = await current();
+      try {
+        return await execute(sg, live, hostInputs, constants, lastUse, outputSet, runOptions.keep === 'all');
+      } catch (error) {
+        if (usesWasm && isWasmTrap(error)) throw wasmCrash('run', error);
+        throw error;
+      }
     });
   };
 
@@ -278,11 +303,37 @@ async function buildExecutor(graph: Graph, options: ExecutorOptions): Promise<Ex
       if (disposed) return;
       disposed = true;
       // Freeing touches the tensors' backends (wasm memory): after any run or load in progress.
-      whenEngineIdle(() => {
-        for (const t of owned) t.dispose();
-      });
+      whenEngineIdle(() => release(uploaded.owned));
     },
   };
+}
+
+interface Uploaded {
+  steps: PlannedOp[];
+  /** Every tensor the executor created at load (weights), freed by dispose. */
+  owned: tf.Tensor[];
+  /** The wasm backend generation they were uploaded to. */
+  generation: number;
+}
+
+/** Frees tensors; those of a wasm backend dropped after a trap are gone already (freeing them is a no-op or fails). */
+function release(tensors: readonly tf.Tensor[]): void {
+  for (const t of tensors) {
+    try {
+      t.dispose();
+    } catch {
+      // Its backend was replaced after a trap.
+    }
+  }
+}
+
+/**
+ * tfjs-backend-wasm trapped: its memory is suspect, so the backend is re-created (other models re-upload their
+ * weights at their next run) and the caller gets a typed error. Runs under the engine lock.
+ */
+function wasmCrash(stage: 'load' | 'run', cause: unknown): EngineCrashError {
+  reinitializeWasm();
+  return new EngineCrashError('tfjs wasm', stage, cause instanceof Error ? cause.message : String(cause), { cause });
 }
 
 /** A read input (storage type) as the executor holds it: quantized integers become their real values. */

@@ -2,6 +2,7 @@
 // trap is a typed EngineCrashError, the LiteRT instance is replaced, and models loaded before and after keep
 // giving LiteRT's own answers. The bad file is fed to the engine directly, below loadModel's checks, the way a
 // model the checks miss would reach it. (Before: the next litert-wasm load after such a trap hung Node.)
+// tfjs-backend-wasm: test/conformance/engine-crash.test.ts (its trap needs the shipped CNN).
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, readModel, writeModel } from '@borde/tflite';
 import { EngineCrashError, loadModel } from '../src/index.js';

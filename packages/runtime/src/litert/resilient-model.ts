@@ -3,6 +3,7 @@
 // instance, and every model re-opens itself, from its own bytes, on the fresh instance at its next run:
 // models loaded before and after a bad file keep working. Browser-safe.
 import { EngineCrashError } from '../errors.js';
+import { isWasmTrap } from '../wasm-trap.js';
 import type { LiteRtCompiledModel } from './compiled-model.js';
 import type { TensorValue } from './tensors.js';
 
@@ -31,16 +32,6 @@ export interface LiteRtHost {
   generation(): number;
   /** Drops the instance of `generation` (a no-op when it was dropped already). */
   discard(generation: number): void;
-}
-
-/** Whether an error is a trap of the wasm machine (or an Emscripten abort), not a refusal LiteRT reported. */
-export function isWasmTrap(error: unknown): boolean {
-  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
-    if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) return true;
-    if (!(e instanceof Error)) return false;
-    e = e.cause;
-  }
-  return false;
 }
 
 function crash(stage: 'load' | 'run', error: unknown): EngineCrashError {
