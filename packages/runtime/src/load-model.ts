@@ -12,7 +12,7 @@ import { sha256Hex, type ModelSource, type SourceProgress } from './model-source
 import { readModelSourceCached, type ModelCacheOption } from './cache/cached-source.js';
 import { opTable, type OpModule } from './ops/index.js';
 import { deviceKey, probeDevice, type DeviceProbe } from './probe.js';
-import { checkInputMode, type InputCheckMode } from './tensor-io.js';
+import { arrayTypeOf, checkInputMode, type InputCheckMode } from './tensor-io.js';
 
 export interface LoadModelOptions {
   /**
@@ -85,14 +85,9 @@ function timingInputs(graph: Graph): TensorArray[] {
   return sg.inputs.map((i) => {
     const t = sg.tensors[i]!;
     const n = elementCount(t.shape);
-    switch (t.dtype) {
-      case 'int8': return new Int8Array(n);
-      case 'uint8': case 'bool': return new Uint8Array(n);
-      case 'int16': return new Int16Array(n);
-      case 'int32': return new Int32Array(n);
-      case 'int64': return new BigInt64Array(n);
-      default: return Float32Array.from({ length: n }, (_, k) => ((k * 7919) % 1000) / 1000);
-    }
+    const ctor = arrayTypeOf(t.dtype);
+    if (ctor && ctor !== Float32Array) return new ctor(n);
+    return Float32Array.from({ length: n }, (_, k) => ((k * 7919) % 1000) / 1000);
   });
 }
 

@@ -4,6 +4,7 @@ import { elementCount, type DType, type Graph, type Tensor } from '@borde/tflite
 import { InputError } from './errors.js';
 import type { TensorArray } from './engines/engine.js';
 import { isQuantized, quantizedRange } from './host-tensor.js';
+import { isTensorDType, typedArrayConstructor } from './litert/tensors.js';
 
 type ArrayConstructorOf = {
   new (length: number): TensorArray;
@@ -11,20 +12,12 @@ type ArrayConstructorOf = {
   readonly name: string;
 };
 
-/** Model dtype -> the typed array its values are held in (inputs, outputs, engine I/O). */
-const ARRAY_OF: Partial<Record<DType, ArrayConstructorOf>> = {
-  float32: Float32Array,
-  int32: Int32Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  bool: Uint8Array,
-  int16: Int16Array,
-  int64: BigInt64Array,
-};
-
-/** The typed array constructor for a model tensor of `dtype`, or undefined when loadModel cannot feed it. */
+/**
+ * The typed array a model tensor of `dtype` is held in (inputs, outputs, engine I/O), from the one dtype table
+ * (litert/tensors.ts); undefined when loadModel cannot feed it (float64 included: no engine takes it as input).
+ */
 export function arrayTypeOf(dtype: DType): ArrayConstructorOf | undefined {
-  return ARRAY_OF[dtype];
+  return dtype !== 'float64' && isTensorDType(dtype) ? (typedArrayConstructor(dtype) as unknown as ArrayConstructorOf) : undefined;
 }
 
 /** TFLite's rounding (half away from zero), as its reference kernels and `TfLiteRound` do. */
@@ -44,7 +37,7 @@ export function quantizeArray(real: ArrayLike<number>, t: Tensor): TensorArray {
   const [lo, hi] = quantizedRange(t.dtype);
   const scale = q.scale[0]!;
   const zp = q.zeroPoint[0] ?? 0;
-  const ctor = ARRAY_OF[t.dtype] ?? Int32Array;
+  const ctor = arrayTypeOf(t.dtype) ?? Int32Array;
   const out = new ctor(real.length) as Int32Array;
   for (let i = 0; i < real.length; i++) out[i] = quantizeValue(real[i]!, scale, zp, lo, hi);
   return out;
@@ -135,7 +128,7 @@ export class InputReader {
     this.positions = positions;
     this.slots = sg.inputs.map((tensorIndex, position) => {
       const tensor = sg.tensors[tensorIndex]!;
-      const ctor = ARRAY_OF[tensor.dtype];
+      const ctor = arrayTypeOf(tensor.dtype);
       return {
         tensor,
         label: tensor.name || `inputs[${position}]`,
