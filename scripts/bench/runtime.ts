@@ -93,6 +93,8 @@ interface Ratio {
   medianMs: [number, number];
   target?: number;
   met?: boolean;
+  /** auto-vs-fastest-raw: the engine/backend auto chose for this model (does the ranking pick the fastest?). */
+  chosen?: string;
   /** Set instead of `met` when identical code differed by more than NOISE_LIMIT and by more than the ratio's distance to its target. */
   inconclusive?: string;
 }
@@ -161,7 +163,12 @@ function ratios(sets: readonly PairedSet[]): Ratio[] {
     };
     if (set.purpose === 'overhead') {
       const fastestRaw = RAW_ENGINE_ROWS.filter((id) => m(id) !== undefined).sort((x, y) => m(x)! - m(y)!)[0];
-      if (fastestRaw) push('auto-vs-fastest-raw', 'auto', fastestRaw, 1.05);
+      if (fastestRaw) {
+        push('auto-vs-fastest-raw', 'auto', fastestRaw, 1.05);
+        const chosen = set.result.chosen[set.labels.indexOf('auto')];
+        const last = out[out.length - 1];
+        if (chosen && last?.kind === 'auto-vs-fastest-raw' && last.subject === set.subject) last.chosen = chosen;
+      }
       push('same-engine', 'tfjs-tflite', 'raw-tfjs-tflite');
       push('same-engine', 'litert-wasm', 'raw-litert');
       // auto loads the very engine of one of the Borde rows: their ratio shows how far apart identical
@@ -196,7 +203,7 @@ function printRatios(list: readonly Ratio[], sets: readonly PairedSet[]): void {
     '\nthe ratio is the median of the per-round ratios (medians in parentheses for scale):');
   console.log('Borde auto / fastest raw engine (target <= 1.05: the runtime adds no cost):');
   for (const r of list.filter((x) => x.kind === 'auto-vs-fastest-raw')) {
-    console.log(`  ${r.subject.padEnd(28)} ${r.platform.padEnd(8)} ${r.value.toFixed(3)}  (${ms(r)} vs ${r.denominator})${verdict(r)}`);
+    console.log(`  ${r.subject.padEnd(28)} ${r.platform.padEnd(8)} ${r.value.toFixed(3)}  (${ms(r)}, auto chose ${r.chosen ?? '?'} vs ${r.denominator})${verdict(r)}`);
   }
   console.log('Same interpreter, Borde / raw (what Borde\'s own layer costs):');
   for (const r of list.filter((x) => x.kind === 'same-engine')) {

@@ -61,6 +61,28 @@ async function register(name: string, setup: BackendSetup): Promise<string | und
     : `not registered: import @tensorflow/tfjs-backend-${name} before creating the executor`;
 }
 
+/** Increases each time the wasm backend is re-created after a trap (see reinitializeWasm). */
+let wasmGeneration = 0;
+
+export function wasmBackendGeneration(): number {
+  return wasmGeneration;
+}
+
+/**
+ * Replaces tfjs' wasm backend after a trap left its memory in an unknown state: the next use initializes a
+ * fresh wasm module (tfjs-backend-wasm's factory instantiates a new one per call). Tensors on the old backend
+ * are lost; executors re-upload their weights when they see the generation change. Call under the engine lock.
+ */
+export function reinitializeWasm(): void {
+  const factory = tf.findBackendFactory('wasm');
+  const old = tf.engine().registry['wasm'] as { dispose(): void } | undefined;
+  // Its dispose() would free through the trapped module's memory.
+  if (old) old.dispose = () => undefined;
+  tf.removeBackend('wasm');
+  if (factory) tf.registerBackend('wasm', factory, 2);
+  wasmGeneration++;
+}
+
 /** Name of tfjs' current backend without initializing one (tf.getBackend() would). */
 export function currentBackend(): string | undefined {
   return (tf.engine().backendName as string | null) ?? undefined;

@@ -84,24 +84,51 @@ function candidate(graph: Graph, probe: DeviceProbe, table: ReadonlyMap<string, 
   return c;
 }
 
+/**
+ * Whether the model computes in int8 (full-integer quantization: some operator writes a quantized 8-bit
+ * tensor). Weight-only (dynamic-range) and float16 models compute in float.
+ */
+export function computesInInt8(graph: Graph): boolean {
+  const sg = graph.subgraphs[0];
+  if (!sg) return false;
+  return sg.operators.some((op) => op.outputs.some((o) => {
+    const t = sg.tensors[o];
+    return t !== undefined && (t.dtype === 'int8' || t.dtype === 'uint8') && (t.quantization?.scale.length ?? 0) > 0;
+  }));
+}
+
+/**
+ * Which interpreter ran each precision fastest, measured in Chromium (pnpm bench:runtime): float models
+ * (face_detection_short_range) tfjs-tflite 2.9-4.8 ms vs LiteRT.js 10-16 ms; int8 models LiteRT.js
+ * (int8/float 0.54-0.70 of its float time) ahead of tfjs-tflite (0.92-0.95: its int8 kernels gain little).
+ */
+const FASTEST_INTERPRETER: Record<'int8' | 'float', InterpreterBackendName> = { int8: 'litert-wasm', float: 'tfjs-tflite' };
+
 /** The interpreters in the order they are preferred for this model on this device. */
 function interpreterOrder(graph: Graph, probe: DeviceProbe, table: ReadonlyMap<string, OpModule>): RankedCandidate[] {
+  const precision = computesInInt8(graph) ? 'int8' : 'float';
+  const fastest = FASTEST_INTERPRETER[precision];
+  const measuredWhy = (backend: InterpreterBackendName) => backend === fastest
+    ? `measured the fastest interpreter for ${precision} models`
+    : `after ${fastest}, which measured faster on ${precision} models`;
   const tflite = candidate(graph, probe, table, 'tfjs-tflite',
-    'official TFLite interpreter (XNNPACK wasm kernels, real int8 arithmetic) runs every op of this model; preferred over LiteRT.js, which measured about 2x slower on wasm');
+    `official TFLite interpreter (XNNPACK wasm kernels, real int8 arithmetic) runs every op of this model; ${measuredWhy('tfjs-tflite')}`);
   const customs = [...new Set((graph.subgraphs[0]?.operators ?? []).filter((o) => o.opcode === 'CUSTOM').map(opName))];
   const liteRtWhy = probe.platform === 'node'
     ? 'official LiteRT interpreter (XNNPACK, compat wasm build): the interpreter available in Node'
     : tflite.skip
       ? `official LiteRT interpreter (XNNPACK wasm kernels)${customs.length ? `; runs the custom op(s) ${customs.join(', ')} that tfjs-tflite refuses` : ''}`
-      : 'official LiteRT interpreter (XNNPACK wasm kernels); after tfjs-tflite, which measured faster';
+      : `official LiteRT interpreter (XNNPACK wasm kernels); ${measuredWhy('litert-wasm')}`;
   const liteRt = candidate(graph, probe, table, 'litert-wasm', liteRtWhy);
-  // The one that can run the model first; tfjs-tflite before LiteRT when both can.
-  return tflite.skip && !liteRt.skip ? [liteRt, tflite] : [tflite, liteRt];
+  // The one that can run the model first; when both can, the one measured fastest for the model's precision.
+  if (tflite.skip && !liteRt.skip) return [liteRt, tflite];
+  if (liteRt.skip && !tflite.skip) return [tflite, liteRt];
+  return fastest === 'litert-wasm' ? [liteRt, tflite] : [tflite, liteRt];
 }
 
 /**
  * Every engine/backend pair for `backend: 'auto'`, best first:
- * interpreter (when it runs every op) > tfjs wasm > hardware WebGPU/WebGL > software WebGL/WebGPU > cpu.
+ * interpreter (when it runs every op; the fastest for the model's precision first) > tfjs wasm > hardware WebGPU/WebGL > software WebGL/WebGPU > cpu.
  */
 export function rankAuto(graph: Graph, probe: DeviceProbe, table: ReadonlyMap<string, OpModule>): RankedCandidate[] {
   const interpreters = interpreterOrder(graph, probe, table);

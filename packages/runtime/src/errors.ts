@@ -11,7 +11,8 @@ export type RuntimeErrorCode =
   | 'FETCH'
   | 'INTEGRITY'
   | 'CACHE'
-  | 'QUOTA';
+  | 'QUOTA'
+  | 'ENGINE_CRASH';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
@@ -28,6 +29,8 @@ export class InputError extends RuntimeError {
   readonly input: string;
   readonly expected: string;
   readonly got: string;
+  /** For a non-finite value (NaN, ±Infinity): the index of the first bad element in the input's data. */
+  element: number | undefined;
   constructor(input: string, expected: string, got: string, hint?: string) {
     super('INPUT', `input "${input}": expected ${expected}, got ${got}${hint ? `. ${hint}` : ''}`);
     this.input = input;
@@ -84,6 +87,27 @@ export class BackendError extends RuntimeError {
 export class ModelError extends RuntimeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('MODEL', message, options);
+  }
+}
+
+/**
+ * An engine's wasm trapped (memory access out of bounds, unreachable, abort) while loading a model, or failed
+ * while running one: a malformed model reached it. The engine was re-created, so other models (loaded before or after) keep
+ * working; this model's run, or load, failed.
+ */
+export class EngineCrashError extends RuntimeError {
+  override readonly name = 'EngineCrashError';
+  readonly engine: string;
+  readonly stage: 'load' | 'run';
+  constructor(engine: string, stage: 'load' | 'run', detail: string, options?: { cause?: unknown }) {
+    super(
+      'ENGINE_CRASH',
+      `${engine} ${stage === 'load' ? 'crashed while loading' : 'failed while running'} this model (${detail}); the engine was re-created and other models keep working. ` +
+        'The model is malformed for this engine: check it with `borde inspect`, or try another backend.',
+      options,
+    );
+    this.engine = engine;
+    this.stage = stage;
   }
 }
 

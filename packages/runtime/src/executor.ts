@@ -1,20 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { elementCount, type DType, type Graph, type Operator, type Subgraph, type Tensor } from '@borde/tflite';
-import { currentBackend, prepareBackends, registeredKernel, type BackendSetup, type KernelCheck } from './backends.js';
-import { withEngine } from './engine-lock.js';
+import type { DType, Graph, Operator, Subgraph, Tensor } from '@borde/tflite';
 import {
-  BackendError, DisposedError, InputError, ModelError, UnsupportedOpError,
+  currentBackend, prepareBackends, registeredKernel, reinitializeWasm, wasmBackendGeneration, type BackendSetup, type KernelCheck,
+} from './backends.js';
+import { whenEngineIdle, withEngine } from './engine-lock.js';
+import {
+  BackendError, DisposedError, EngineCrashError, ModelError, UnsupportedOpError,
   type BackendAttempt, type UnsupportedOp,
 } from './errors.js';
+import type { TensorArray } from './engines/engine.js';
 import {
   constantElements, decodeConstant, hostFromValues, isQuantized, quantizedRange, valueDType, type HostTensor,
 } from './host-tensor.js';
 import { opTable, type OpContext, type OpModule } from './ops/index.js';
 import { placeOp, type OpPlacement } from './placement.js';
+import { isWasmTrap } from './wasm-trap.js';
+import { InputReader, quantizeArray, type InputCheckMode, type InputValues, type ReadInputOptions } from './tensor-io.js';
 
-export type InputArray = Float32Array | Int32Array | Int8Array | Uint8Array | Int16Array | BigInt64Array;
-/** One input value: a typed array in the model's element order, optionally with its shape (checked). */
-export type InputValue = InputArray | { data: InputArray; shape?: readonly number[] };
+export type { InputValue, InputValues } from './tensor-io.js';
+export type InputArray = TensorArray;
 
 export interface ExecutorOptions extends BackendSetup {
   /** Preferred tfjs backends, best first (default ['cpu']). Ops lacking a kernel fall back to cpu. */
@@ -25,9 +29,11 @@ export interface ExecutorOptions extends BackendSetup {
   subgraph?: number;
   /** Op modules to use instead of the built-in table (e.g. to add a custom op). */
   ops?: readonly OpModule[];
+  /** 'finite' (default): NaN/±Infinity in a float input is an InputError naming the element. 'none': no scan. */
+  checkInputs?: InputCheckMode;
 }
 
-export interface RunOptions {
+export interface RunOptions extends ReadInputOptions {
   /** 'all' also returns the float value of every activation (inputs and each op's outputs). */
   keep?: 'outputs' | 'all';
 }
@@ -58,12 +64,15 @@ export interface Executor {
   readonly placement: readonly OpPlacement[];
   /** Each requested backend and whether it could be used. */
   readonly attempts: readonly BackendAttempt[];
-  run(inputs: readonly InputValue[] | Record<string, InputValue>, options?: RunOptions): Promise<RunResult>;
+  /** Reads the inputs at the call (copied unless `copy: false`, see tensor-io.ts), then runs under the engine lock. */
+  run(inputs: InputValues, options?: RunOptions): Promise<RunResult>;
+  /** Inputs already read by an InputReader: one array per model input, in model order and storage type. */
+  runArrays(inputs: readonly TensorArray[], options?: RunOptions): Promise<RunResult>;
   dispose(): void;
 }
 
 /** Kernels the executor adds after an op whose output is quantized (round to the output's integer grid). */
-const FAKE_QUANT_KERNELS = ['RealDiv', 'Round', 'Add', 'ClipByValue', 'Sub', 'Multiply'];
+const FAKE_QUANT_KERNELS = ['RealDiv', 'Sign', 'Abs', 'Floor', 'Add', 'ClipByValue', 'Sub', 'Multiply'];
 const QUANTIZED_ACTIVATIONS: ReadonlySet<DType> = new Set(['int8', 'uint8', 'int16']);
 
 type InputRef = { kind: 'none' } | { kind: 'const'; tensor: tf.Tensor } | { kind: 'value'; index: number };
@@ -93,8 +102,13 @@ function requantFor(t: Tensor): PlannedOp['requant'][number] {
   return { scale: t.quantization!.scale[0]!, zeroPoint: t.quantization!.zeroPoint[0] ?? 0, min, max };
 }
 
+/** TFLite's rounding, half away from zero (tf.round rounds half to even): sign(v) * floor(|v| + 0.5). */
+function roundHalfAway(v: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.sign(v), tf.floor(tf.add(tf.abs(v), 0.5)));
+}
+
 function fakeQuantize(x: tf.Tensor, q: NonNullable<PlannedOp['requant'][number]>): tf.Tensor {
-  const levels = tf.clipByValue(tf.add(tf.round(tf.div(x, q.scale)), q.zeroPoint), q.min, q.max);
+  const levels = tf.clipByValue(tf.add(roundHalfAway(tf.div(x, q.scale)), q.zeroPoint), q.min, q.max);
   return tf.mul(tf.sub(levels, q.zeroPoint), q.scale);
 }
 
@@ -104,7 +118,12 @@ function fakeQuantize(x: tf.Tensor, q: NonNullable<PlannedOp['requant'][number]>
  * and uploaded. Throws UnsupportedOpError listing every op that cannot run, BackendError when no requested
  * backend works.
  */
-export async function createExecutor(graph: Graph, options: ExecutorOptions = {}): Promise<Executor> {
+export function createExecutor(graph: Graph, options: ExecutorOptions = {}): Promise<Executor> {
+  // Preparing backends and uploading weights switch tfjs' global backend: under the same lock as runs.
+  return withEngine(() => buildExecutor(graph, options));
+}
+
+async function buildExecutor(graph: Graph, options: ExecutorOptions): Promise<Executor> {
   const sgIndex = options.subgraph ?? 0;
   const sg = graph.subgraphs[sgIndex];
   if (!sg) throw new ModelError(`the model has no subgraph ${sgIndex}; pass a valid \`subgraph\` option`);
@@ -183,42 +202,58 @@ export async function createExecutor(graph: Graph, options: ExecutorOptions = {}
     if (sg.tensors[index]!.data) throw new ModelError(`input tensors[${index}] is a constant`);
   }
 
-  // Upload constants to the backends of the ops that read them, laid out as each op prepared them.
-  const owned: tf.Tensor[] = [];
-  const shared = new Map<string, tf.Tensor>();
-  const previous = currentBackend();
-  const steps: PlannedOp[] = [];
-  try {
-    for (const p of planned) {
-      if (currentBackend() !== p.backend) await tf.setBackend(p.backend);
-      const prepared = p.module.prepare?.(p.ctx) ?? {};
-      const refs: InputRef[] = p.op.inputs.map((tensorIndex, position) => {
-        if (tensorIndex < 0) return { kind: 'none' };
-        const own = prepared[position];
-        if (own) {
-          const t = tf.tensor(own.data, own.shape, own.dtype);
-          owned.push(t);
+  // Upload constants to the backends of the ops that read them, laid out as each op prepared them. Done
+  // again when the wasm backend was re-created after a trap (its tensors went with the old module).
+  const usesWasm = planned.some((p) => p.backend === 'wasm');
+  const upload = async (): Promise<Uploaded> => {
+    const generation = wasmBackendGeneration();
+    const owned: tf.Tensor[] = [];
+    const shared = new Map<string, tf.Tensor>();
+    const previous = currentBackend();
+    const steps: PlannedOp[] = [];
+    try {
+      for (const p of planned) {
+        if (currentBackend() !== p.backend) await tf.setBackend(p.backend);
+        const prepared = p.module.prepare?.(p.ctx) ?? {};
+        const refs: InputRef[] = p.op.inputs.map((tensorIndex, position) => {
+          if (tensorIndex < 0) return { kind: 'none' };
+          const own = prepared[position];
+          if (own) {
+            const t = tf.tensor(own.data, own.shape, own.dtype);
+            owned.push(t);
+            return { kind: 'const', tensor: t };
+          }
+          const host = constant(tensorIndex);
+          if (!host) return { kind: 'value', index: tensorIndex };
+          const key = `${p.backend}:${tensorIndex}`;
+          let t = shared.get(key);
+          if (!t) {
+            t = tf.tensor(host.data, host.shape, host.dtype);
+            shared.set(key, t);
+            owned.push(t);
+          }
           return { kind: 'const', tensor: t };
-        }
-        const host = constant(tensorIndex);
-        if (!host) return { kind: 'value', index: tensorIndex };
-        const key = `${p.backend}:${tensorIndex}`;
-        let t = shared.get(key);
-        if (!t) {
-          t = tf.tensor(host.data, host.shape, host.dtype);
-          shared.set(key, t);
-          owned.push(t);
-        }
-        return { kind: 'const', tensor: t };
-      });
-      steps.push({ ...p, refs });
+        });
+        steps.push({ ...p, refs });
+      }
+    } catch (cause) {
+      release(owned);
+      if (usesWasm && isWasmTrap(cause)) throw wasmCrash('load', cause);
+      throw cause;
+    } finally {
+      if (previous !== undefined && currentBackend() !== previous && tf.findBackendFactory(previous)) await tf.setBackend(previous);
     }
-  } catch (cause) {
-    for (const t of owned) t.dispose();
-    throw cause;
-  } finally {
-    if (previous !== undefined && currentBackend() !== previous) await tf.setBackend(previous);
-  }
+    return { steps, owned, generation };
+  };
+  let uploaded = await upload();
+  const current = async (): Promise<Uploaded> => {
+    if (usesWasm && uploaded.generation !== wasmBackendGeneration()) {
+      release(uploaded.owned);
+      uploaded = await upload();
+    }
+    return uploaded;
+  };
+  const steps = uploaded.steps;
 
   // Last step reading each activation, so it is disposed as soon as nothing needs it.
   const lastUse = new Map<number, number>();
@@ -231,25 +266,79 @@ export async function createExecutor(graph: Graph, options: ExecutorOptions = {}
   };
   let disposed = false;
 
+  const reader = new InputReader(graph, sgIndex, options.checkInputs ?? 'finite');
+  const runArrays = (arrays: readonly TensorArray[], runOptions: RunOptions): Promise<RunResult> => {
+    if (disposed) return Promise.reject(new DisposedError());
+    const hostInputs = new Map<number, HostTensor>();
+    sg.inputs.forEach((index, position) => hostInputs.set(index, hostInput(sg.tensors[index]!, arrays[position]!)));
+    return withEngine(async () => {
+      if (disposed) throw new DisposedError();
+      const { steps: live } = await current();
+      try {
+        return await execute(sg, live, hostInputs, constants, lastUse, outputSet, runOptions.keep === 'all');
+      } catch (error) {
+        if (usesWasm && isWasmTrap(error)) throw wasmCrash('run', error);
+        throw error;
+      }
+    });
+  };
+
   return {
     inputs: sg.inputs.map(info),
     outputs: sg.outputs.map(info),
     placement,
     attempts,
-    async run(inputs, runOptions = {}) {
-      if (disposed) throw new DisposedError();
-      const hostInputs = readInputs(sg, graph, sgIndex, inputs);
-      return withEngine(() => {
-        if (disposed) throw new DisposedError();
-        return execute(sg, steps, hostInputs, constants, lastUse, outputSet, runOptions.keep === 'all');
-      });
+    run(inputs, runOptions = {}) {
+      if (disposed) return Promise.reject(new DisposedError());
+      let arrays: TensorArray[];
+      try {
+        arrays = reader.read(inputs, runOptions);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return runArrays(arrays, runOptions);
     },
+    runArrays: (arrays, runOptions = {}) => runArrays(arrays, runOptions),
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const t of owned) t.dispose();
+      // Freeing touches the tensors' backends (wasm memory): after any run or load in progress.
+      whenEngineIdle(() => release(uploaded.owned));
     },
   };
+}
+
+interface Uploaded {
+  steps: PlannedOp[];
+  /** Every tensor the executor created at load (weights), freed by dispose. */
+  owned: tf.Tensor[];
+  /** The wasm backend generation they were uploaded to. */
+  generation: number;
+}
+
+/** Frees tensors; those of a wasm backend dropped after a trap are gone already (freeing them is a no-op or fails). */
+function release(tensors: readonly tf.Tensor[]): void {
+  for (const t of tensors) {
+    try {
+      t.dispose();
+    } catch {
+      // Its backend was replaced after a trap.
+    }
+  }
+}
+
+/**
+ * tfjs-backend-wasm trapped: its memory is suspect, so the backend is re-created (other models re-upload their
+ * weights at their next run) and the caller gets a typed error. Runs under the engine lock.
+ */
+function wasmCrash(stage: 'load' | 'run', cause: unknown): EngineCrashError {
+  reinitializeWasm();
+  return new EngineCrashError('tfjs wasm', stage, cause instanceof Error ? cause.message : String(cause), { cause });
+}
+
+/** A read input (storage type) as the executor holds it: quantized integers become their real values. */
+function hostInput(t: Tensor, data: TensorArray): HostTensor {
+  return hostFromValues(t, data instanceof BigInt64Array ? Array.from(data, Number) : data);
 }
 
 async function execute(
@@ -337,21 +426,9 @@ async function execute(
   }
 }
 
-/** Real values back to the model's storage type (quantized outputs re-encoded to their integers). */
+/** Real values back to the model's storage type (quantized outputs re-encoded to their integers, TFLite's rounding). */
 function encodeOutput(t: Tensor, real: ArrayLike<number>): OutputValue['data'] {
-  if (isQuantized(t)) {
-    const q = t.quantization!;
-    const [lo, hi] = quantizedRange(t.dtype);
-    const s = q.scale[0]!;
-    const zp = q.zeroPoint[0] ?? 0;
-    const ints = Array.from(real, (v) => Math.min(hi, Math.max(lo, Math.round(v / s) + zp)));
-    switch (t.dtype) {
-      case 'int8': return Int8Array.from(ints);
-      case 'uint8': return Uint8Array.from(ints);
-      case 'int16': return Int16Array.from(ints);
-      default: return Int32Array.from(ints);
-    }
-  }
+  if (isQuantized(t)) return quantizeArray(real, t);
   switch (t.dtype) {
     case 'int32': return Int32Array.from(real);
     case 'int64': return BigInt64Array.from(Array.from(real, (v) => BigInt(Math.round(v))));
@@ -360,100 +437,4 @@ function encodeOutput(t: Tensor, real: ArrayLike<number>): OutputValue['data'] {
     case 'int16': return Int16Array.from(real);
     default: return Float32Array.from(real);
   }
-}
-
-const ARRAY_DTYPE: [new (...a: never[]) => unknown, string][] = [
-  [Float32Array, 'float32'], [Int32Array, 'int32'], [Int8Array, 'int8'], [Uint8Array, 'uint8'],
-  [Int16Array, 'int16'], [BigInt64Array, 'int64'],
-];
-
-/** Element type of a typed array the executor accepts, or undefined. */
-function arrayDType(a: unknown): string | undefined {
-  return ARRAY_DTYPE.find(([ctor]) => a instanceof ctor)?.[1];
-}
-
-function article(word: string): string {
-  return /^[aeiou]/.test(word) ? 'an' : 'a';
-}
-
-/** What the caller passed: "an int32 typed array", "a plain array"... */
-function describeValue(a: unknown): string {
-  const dtype = arrayDType(a);
-  if (dtype) return `${article(dtype)} ${dtype} typed array`;
-  return Array.isArray(a) ? 'a plain array' : `${article(typeof a)} ${typeof a}`;
-}
-
-/** The typed array a model input of this dtype takes. */
-function expectedArray(t: Tensor): string {
-  switch (t.dtype) {
-    case 'float32': case 'float16': case 'float64': return 'float32';
-    case 'bool': return 'uint8';
-    default: return t.dtype;
-  }
-}
-
-/** Checks each given input against the model (presence, dtype, shape, NaN) and decodes it to real values. */
-function readInputs(
-  sg: Subgraph,
-  graph: Graph,
-  sgIndex: number,
-  given: readonly InputValue[] | Record<string, InputValue>,
-): Map<number, HostTensor> {
-  const byName = !Array.isArray(given);
-  const signature = graph.signatures.find((s) => s.subgraphIndex === sgIndex);
-  const out = new Map<number, HostTensor>();
-  if (!byName && given.length !== sg.inputs.length) {
-    throw new InputError('inputs', `${sg.inputs.length} value(s) in model input order`, `${given.length}`);
-  }
-  if (byName) {
-    const known = new Set(sg.inputs.flatMap((i) => [sg.tensors[i]!.name, ...(signature?.inputs.filter((s) => s.tensorIndex === i).map((s) => s.name) ?? [])]));
-    for (const name of Object.keys(given)) {
-      if (!known.has(name)) throw new InputError(name, `one of ${[...known].map((n) => `"${n}"`).join(', ')}`, 'an unknown input name');
-    }
-  }
-  sg.inputs.forEach((index, position) => {
-    const t = sg.tensors[index]!;
-    const label = t.name || `inputs[${position}]`;
-    let value: InputValue | undefined;
-    if (byName) {
-      const record = given as Record<string, InputValue>;
-      const alias = signature?.inputs.find((s) => s.tensorIndex === index)?.name;
-      value = record[t.name] ?? (alias !== undefined ? record[alias] : undefined);
-    } else {
-      value = (given as readonly InputValue[])[position];
-    }
-    if (value === undefined || value === null) {
-      throw new InputError(label, `${article(expectedArray(t))} ${expectedArray(t)} typed array`, 'nothing');
-    }
-    const data = ArrayBuffer.isView(value) ? value : value.data;
-    const shape = ArrayBuffer.isView(value) ? undefined : value.shape;
-    if (shape && (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i]))) {
-      throw new InputError(label, `shape [${t.shape.join(', ')}]`, `shape [${shape.join(', ')}]`);
-    }
-    const want = expectedArray(t);
-    const quantized = isQuantized(t);
-    if (arrayDType(data) !== want && !(quantized && data instanceof Float32Array)) {
-      throw new InputError(label, `${article(want)} ${want} typed array${quantized ? ' (or float32 real values)' : ''}`, describeValue(data));
-    }
-    const count = elementCount(t.shape);
-    if (data.length !== count) {
-      throw new InputError(label, `${count} elements (shape [${t.shape.join(', ')}])`, `${data.length} elements`);
-    }
-    if (data instanceof BigInt64Array) {
-      out.set(index, hostFromValues(t, Array.from(data, Number)));
-      return;
-    }
-    if (quantized && data instanceof Float32Array) {
-      // Real values for an integer input: checked for NaN, then rounded onto the input's integer grid.
-      const bad = data.findIndex((v) => Number.isNaN(v));
-      if (bad >= 0) throw new InputError(label, 'numbers (the model input is quantized)', `NaN at element ${bad}`);
-      const q = t.quantization!;
-      const [lo, hi] = quantizedRange(t.dtype);
-      const ints = Array.from(data, (v) => Math.min(hi, Math.max(lo, Math.round(v / q.scale[0]!) + (q.zeroPoint[0] ?? 0))));
-      out.set(index, hostFromValues(t, ints));
-      return;
-    }
-    out.set(index, hostFromValues(t, data));
-  });
-  return out;
 }

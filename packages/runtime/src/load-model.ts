@@ -12,6 +12,7 @@ import { sha256Hex, type ModelSource, type SourceProgress } from './model-source
 import { readModelSourceCached, type ModelCacheOption } from './cache/cached-source.js';
 import { opTable, type OpModule } from './ops/index.js';
 import { deviceKey, probeDevice, type DeviceProbe } from './probe.js';
+import { arrayTypeOf, checkInputMode, type InputCheckMode } from './tensor-io.js';
 
 export interface LoadModelOptions {
   /**
@@ -36,6 +37,11 @@ export interface LoadModelOptions {
   hasKernel?: KernelCheck;
   /** tfjs engine: op modules instead of the built-in table (e.g. to add a custom op). */
   ops?: readonly OpModule[];
+  /**
+   * 'finite' (default): run() rejects NaN or ±Infinity in a float input with an InputError naming the input
+   * and the first bad element (one plain loop over each float input per run). 'none': no scan.
+   */
+  checkInputs?: InputCheckMode;
 }
 
 const now = (): number => (globalThis.performance ?? Date).now();
@@ -52,6 +58,12 @@ function loadEngine(context: EngineLoadContext, c: RankedCandidate): Promise<Loa
   }
 }
 
+/** Whether `text` names `opcode` as a whole word: CONV_2D is not named by "DEPTHWISE_CONV_2D". */
+function namesOp(text: string, opcode: string): boolean {
+  const escaped = opcode.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![A-Za-z0-9_])${escaped}(?![A-Za-z0-9_])`).test(text);
+}
+
 /** Ops the failure of an attempt blames, when the model's ops are why it failed. */
 function blamedOps(graph: Graph, c: RankedCandidate, error: unknown): UnsupportedOp[] | undefined {
   if (error instanceof UnsupportedOpError) return error.ops;
@@ -60,7 +72,7 @@ function blamedOps(graph: Graph, c: RankedCandidate, error: unknown): Unsupporte
     const ops = graph.subgraphs[0]!.operators;
     const named = ops.flatMap((op, index) => {
       const opcode = op.opcode === 'CUSTOM' ? op.customCode ?? 'CUSTOM' : op.opcode;
-      return text.includes(opcode) || op.opcode === 'CUSTOM' ? [{ index, opcode, reason: 'refused by the interpreter at load' }] : [];
+      return namesOp(text, opcode) || op.opcode === 'CUSTOM' ? [{ index, opcode, reason: 'refused by the interpreter at load' }] : [];
     });
     return named.length > 0 ? named : undefined;
   }
@@ -73,14 +85,9 @@ function timingInputs(graph: Graph): TensorArray[] {
   return sg.inputs.map((i) => {
     const t = sg.tensors[i]!;
     const n = elementCount(t.shape);
-    switch (t.dtype) {
-      case 'int8': return new Int8Array(n);
-      case 'uint8': case 'bool': return new Uint8Array(n);
-      case 'int16': return new Int16Array(n);
-      case 'int32': return new Int32Array(n);
-      case 'int64': return new BigInt64Array(n);
-      default: return Float32Array.from({ length: n }, (_, k) => ((k * 7919) % 1000) / 1000);
-    }
+    const ctor = arrayTypeOf(t.dtype);
+    if (ctor && ctor !== Float32Array) return new ctor(n);
+    return Float32Array.from({ length: n }, (_, k) => ((k * 7919) % 1000) / 1000);
   });
 }
 
@@ -100,6 +107,7 @@ interface Attempted {
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
   const start = now();
   const request = parseRequest(options.backend);
+  const checkInputs = checkInputMode(options.checkInputs);
   const bytes = await readModelSourceCached(source, options.cache, { onProgress: options.onProgress, signal: options.signal });
   let graph: Graph;
   try {
@@ -233,7 +241,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     ...(modelHash ? { modelHash } : {}),
     loadMs: now() - start,
   };
-  return new LoadedModel(graph, chosen.engine, plan);
+  return new LoadedModel(graph, chosen.engine, plan, checkInputs);
 }
 
 /**

@@ -54,8 +54,10 @@ function storage(): StorageLike {
   return { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v) };
 }
 
+const KEY_PREFIX = 'borde:plan:';
+
 function storageKey(modelHash: string, device: string): string {
-  return `borde:plan:${modelHash}:${device}`;
+  return `${KEY_PREFIX}${modelHash}:${device}`;
 }
 
 export function recallChoice(modelHash: string, device: string): RememberedChoice | undefined {
@@ -77,7 +79,19 @@ export function rememberChoice(modelHash: string, device: string, choice: Rememb
   }
 }
 
-/** Forgets every remembered choice kept in memory (Node); browsers: remove the `borde:plan:` localStorage keys. */
+/** Forgets every remembered choice: the process memory (Node) and the `borde:plan:` keys of localStorage (browsers). */
 export function forgetRememberedChoices(): void {
   memory.clear();
+  try {
+    const local = (globalThis as { localStorage?: Storage }).localStorage;
+    if (!local) return;
+    const keys: string[] = [];
+    for (let i = 0; i < local.length; i++) {
+      const key = local.key(i);
+      if (key?.startsWith(KEY_PREFIX)) keys.push(key);
+    }
+    for (const key of keys) local.removeItem(key);
+  } catch {
+    // localStorage access throws in some sandboxed iframes: nothing was remembered there.
+  }
 }

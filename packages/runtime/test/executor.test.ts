@@ -148,11 +148,11 @@ describe('inputs', () => {
   });
 
   it.each([
-    ['a wrong dtype', [Int32Array.from([1, 2, 3]), new Float32Array(3)], 'in0', /expected a float32 typed array, got an int32 typed array/],
+    ['a wrong dtype', [Int32Array.from([1, 2, 3]), new Float32Array(3)], 'in0', /expected a Float32Array of shape \[1, 3\], got an Int32Array of 3 elements/],
     ['a wrong shape', [{ data: new Float32Array(3), shape: [3, 1] }, new Float32Array(3)], 'in0', /expected shape \[1, 3\], got shape \[3, 1\]/],
     ['a wrong length', [new Float32Array(3), new Float32Array(4)], 'in1', /expected 3 elements/],
     ['a missing input', { in0: new Float32Array(3) }, 'in1', /got nothing/],
-    ['an unknown name', { in0: new Float32Array(3), in1: new Float32Array(3), inx: new Float32Array(3) }, 'inx', /unknown input name/],
+    ['an unknown name', { in0: new Float32Array(3), in1: new Float32Array(3), inx: new Float32Array(3) }, 'inx', /expected input names "in0", "in1", got an unknown name "inx"/],
   ] as const)('rejects %s with an InputError naming the input', async (_what, inputs, name, message) => {
     const exec = await createExecutor(addGraph());
     const error = await exec.run(inputs as never).catch((e: unknown) => e);

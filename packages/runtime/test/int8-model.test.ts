@@ -1,7 +1,9 @@
 // A full-integer int8 model made the way the converter will make one: the float graph is run with
 // keep: 'all' to record every activation's range (calibration), then rebuilt with int8 tensors. Borde's
-// emulation (weights dequantized once, outputs rounded onto each int8 grid) must stay within two output
-// quantization steps of LiteRT's real integer kernels.
+// emulation (weights dequantized once, outputs rounded onto each int8 grid, TFLite's rounding) must stay
+// within the steps the README states of LiteRT's real integer kernels: one step on the sigmoid output, two on
+// the FULLY_CONNECTED output four requantizations deep (each integer kernel's fixed-point multiplier can
+// round a value at a half step differently from exact arithmetic).
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, writeModel, type DType, type Quantization } from '@borde/tflite';
 import { createExecutor } from '../src/index.js';
@@ -79,7 +81,7 @@ function network(ranges?: Ranges) {
 }
 
 describe('int8 model', () => {
-  it('stays within two output quantization steps of LiteRT, calibrated with keep: "all"', async () => {
+  it('stays within one sigmoid step and two FULLY_CONNECTED steps of LiteRT, calibrated with keep: "all"', async () => {
     const samples = [0, 1, 2, 3].map((s) => Float32Array.from(seeded(8 * 8 * 3, 100 + s, -1, 1)));
     // Calibrate: min/max of every activation of the float network over the samples.
     const float = network();
@@ -113,7 +115,7 @@ describe('int8 model', () => {
     }
     exec.dispose();
     console.log(`int8 model vs LiteRT: sigmoid output off by ${worstProb * 256} step(s) of 1/256, fc output by ${worstFc} step(s) of ${fcScale.toPrecision(3)}`);
-    expect(worstProb).toBeLessThanOrEqual(2 / 256 + 1e-7);
+    expect(worstProb).toBeLessThanOrEqual(1 / 256 + 1e-7);
     expect(worstFc).toBeLessThanOrEqual(2);
   });
 });

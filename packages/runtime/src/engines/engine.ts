@@ -1,4 +1,5 @@
 import type { Graph } from '@borde/tflite';
+import { ModelError } from '../errors.js';
 import type { KernelCheck } from '../backends.js';
 import type { OpModule } from '../ops/index.js';
 import type { DeviceProbe } from '../probe.js';
@@ -70,8 +71,8 @@ export function wholeModelPlacement(graph: Graph, backend: string): OpPlacementI
 
 /**
  * Maps interpreter tensor names to positions in the subgraph's inputs/outputs. Interpreters order I/O by
- * signature; the model's public order is the subgraph's. Falls back to the interpreter's own order when a
- * name cannot be matched.
+ * signature; the model's public order is the subgraph's. Positions are never guessed: names that do not
+ * match one to one are a ModelError listing both sides.
  */
 export function positionsByName(
   graph: Graph,
@@ -87,8 +88,15 @@ export function positionsByName(
     return tensorIndex === undefined ? -1 : indices.indexOf(tensorIndex);
   });
   const unique = new Set(positions);
-  const complete = positions.length === indices.length && !unique.has(-1) && unique.size === positions.length;
-  return complete ? positions : indices.map((_, i) => i);
+  if (positions.length === indices.length && !unique.has(-1) && unique.size === positions.length) return positions;
+  const declared = indices.map((i) => {
+    const aliases = signature?.[kind].filter((s) => s.tensorIndex === i).map((s) => s.name) ?? [];
+    return [sg.tensors[i]!.name, ...aliases].map((n) => `"${n}"`).join(' / ');
+  });
+  throw new ModelError(
+    `the interpreter names the model's ${kind} ${interpreterNames.map((n) => `"${n}"`).join(', ')}; ` +
+      `the model declares ${declared.join(', ')}: they do not match one to one, so values cannot be matched by name`,
+  );
 }
 
 export function describeError(error: unknown): string {

@@ -1,6 +1,7 @@
 import type { LiteRt } from '@litertjs/core';
 import { assetFolder, defaultAssetBase } from '../assets.js';
 import type { LiteRtCompiledModel } from '../litert/compiled-model.js';
+import { forgetGlobalLiteRt, openResilient, type LiteRtHost } from '../litert/resilient-model.js';
 import type { TensorDType } from '../litert/tensors.js';
 import type { DeviceProbe } from '../probe.js';
 import {
@@ -18,8 +19,21 @@ export function liteRtVariant(probe: DeviceProbe): 'plain' | 'compat' | 'threade
  * LiteRT is one global wasm instance per page (its own design); Borde loads it once and shares it between
  * models, or reuses the one an app already loaded.
  */
+let browserGeneration = 0;
+/** @litertjs/core once imported (lazily: apps that never use LiteRT never load it). */
+let browserCore: typeof import('@litertjs/core') | undefined;
+/** The page's LiteRT instance: after a trap it is dropped and the next load gets a fresh one. */
+const browserHost: LiteRtHost = {
+  generation: () => browserGeneration,
+  discard(trapped) {
+    if (trapped !== browserGeneration) return;
+    browserGeneration++;
+    if (browserCore) forgetGlobalLiteRt(browserCore);
+  },
+};
+
 async function liteRtInBrowser(context: EngineLoadContext): Promise<LiteRt> {
-  const core = await import('@litertjs/core');
+  const core = (browserCore ??= await import('@litertjs/core'));
   const existing = core.getGlobalLiteRtPromise();
   if (existing) return existing;
   const folder = assetFolder(context.assets ?? defaultAssetBase(), 'litert');
@@ -35,12 +49,11 @@ async function openInNode(bytes: Uint8Array): Promise<LiteRtCompiledModel> {
 }
 
 async function openInBrowser(context: EngineLoadContext): Promise<LiteRtCompiledModel> {
-  const liteRt = await liteRtInBrowser(context);
   const { openCompiledModel } = await import('../litert/compiled-model.js');
-  return openCompiledModel(liteRt, context.bytes, {
+  return openResilient(browserHost, async () => openCompiledModel(await liteRtInBrowser(context), context.bytes, {
     accelerator: 'wasm',
     numThreads: context.probe.threads ? Math.max(1, Math.min(4, context.probe.cores - 1)) : 1,
-  });
+  }));
 }
 
 /**

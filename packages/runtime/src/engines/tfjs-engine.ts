@@ -39,7 +39,7 @@ export async function loadTfjsEngine(context: EngineLoadContext, backend: TfjsBa
     backend,
     placement: executor.placement,
     async run(inputs) {
-      const { outputs } = await executor.run(inputs);
+      const { outputs } = await executor.runArrays(inputs);
       return outputs.map((o) => ({ data: o.data, shape: o.shape }));
     },
     dispose: () => executor.dispose(),

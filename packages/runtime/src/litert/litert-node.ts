@@ -12,12 +12,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import {
-  getGlobalLiteRtPromise,
-  loadLiteRt,
-  type LiteRt,
-} from '@litertjs/core';
+import * as core from '@litertjs/core';
+import { getGlobalLiteRtPromise, loadLiteRt, type LiteRt } from '@litertjs/core';
 import { openCompiledModel, type LiteRtCompiledModel, type LiteRtRunOptions } from './compiled-model.js';
+import { forgetGlobalLiteRt, openResilient, type LiteRtHost } from './resilient-model.js';
 import type { TensorValue, TensorDetails } from './tensors.js';
 
 export type { LiteRtRunOptions } from './compiled-model.js';
@@ -29,6 +27,7 @@ export function liteRtWasmDir(): string {
 }
 
 let loading: Promise<LiteRt> | undefined;
+let generation = 0;
 
 /** LiteRT's own log lines (INFO/WARNING/ERROR from C++), newest last; set BORDE_LITERT_LOG=1 to echo them. */
 const logLines: string[] = [];
@@ -55,6 +54,21 @@ export function initLiteRtNode(): Promise<LiteRt> {
   loading ??= getGlobalLiteRtPromise() ?? loadCompatBuild();
   return loading;
 }
+
+/** Drops a LiteRT instance whose wasm trapped; the next initLiteRtNode() loads a fresh one. */
+export function discardLiteRt(): void {
+  generation++;
+  loading = undefined;
+  forgetGlobalLiteRt(core);
+}
+
+/** The Node process's LiteRT instance, as openResilient sees it. */
+export const nodeLiteRtHost: LiteRtHost = {
+  generation: () => generation,
+  discard(trapped) {
+    if (trapped === generation) discardLiteRt();
+  },
+};
 
 async function loadCompatBuild(): Promise<LiteRt> {
   const scriptPath = join(liteRtWasmDir(), 'litert_wasm_compat_internal.js');
@@ -101,7 +115,12 @@ function runCommonJsScript(path: string): unknown {
 export type LiteRtNodeModel = LiteRtCompiledModel;
 
 /** Loads `model` (the .tflite bytes) into LiteRT, compiled for the wasm CPU accelerator. */
-export async function openLiteRtModel(model: Uint8Array, options: LiteRtRunOptions = {}): Promise<LiteRtNodeModel> {
+export function openLiteRtModel(model: Uint8Array, options: LiteRtRunOptions = {}): Promise<LiteRtNodeModel> {
+  // A trap while loading or running discards the instance; the model then re-opens on the fresh one.
+  return openResilient(nodeLiteRtHost, () => openOnce(model, options));
+}
+
+async function openOnce(model: Uint8Array, options: LiteRtRunOptions): Promise<LiteRtCompiledModel> {
   const liteRt = await initLiteRtNode();
   const loggedBefore = totalLogged;
   return openCompiledModel(liteRt, model, {
