@@ -444,15 +444,16 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
       },
     },
     {
-      name: 'Split, SplitV (with -1), DepthToSpace, Unpack, Tile', inputs: [{ name: 'x', shape: [1, 2, 3, 8] }],
-      opcodes: ['SPLIT', 'SPLIT_V', 'DEPTH_TO_SPACE', 'UNPACK', 'TILE'],
+      name: 'Split, SplitV (with -1), DepthToSpace, Unpack, Tile, Fill with a run-time value', inputs: [{ name: 'x', shape: [1, 2, 3, 8] }],
+      opcodes: ['SPLIT', 'SPLIT_V', 'DEPTH_TO_SPACE', 'UNPACK', 'TILE', 'FILL'],
       build: (g) => {
         const split = g.op('split', 'Split', [g.ints('split_axis', [-1], []), 'x'], { num_split: i(4) });
         const splitv = g.op('splitv', 'SplitV', ['x', g.ints('sizes', [2, -1, 3]), g.ints('splitv_axis', [3], [])], { num_split: i(3), Tlen: INT });
         const unpack = g.op('unpack', 'Unpack', ['x'], { num: i(3), axis: i(2) });
         return [split, `${split}:3`, splitv, `${splitv}:1`, `${splitv}:2`, `${unpack}:2`,
           g.op('d2s', 'DepthToSpace', ['x'], { block_size: i(2), data_format: s('NHWC') }),
-          g.op('tile', 'Tile', ['x', g.ints('reps', [2, 1, 2, 1])])];
+          g.op('tile', 'Tile', ['x', g.ints('reps', [2, 1, 2, 1])]),
+          g.op('fill', 'Fill', [g.ints('dims', [2, 3]), g.op('x_max', 'Max', ['x', g.ints('all_axes', [0, 1, 2, 3])], { keep_dims: b(false) })], { index_type: INT })];
       },
     },
     {

@@ -135,13 +135,13 @@ function tinyInt8Model(): Uint8Array {
   return writeModel(b.build());
 }
 
-/** Two inputs, one builtin (FLOOR) that the tfjs engine has no module for; LiteRT runs it. */
-function floorModel(): Uint8Array {
+/** Two inputs, one builtin (ADD_N) that the tfjs engine has no module for; LiteRT runs it. */
+function addNModel(): Uint8Array {
   const b = new GraphBuilder();
   const a = b.input('a', 'float32', [2, 3]);
   const c = b.input('c', 'float32', [2, 3]);
   const sum = b.op('ADD', [a, c], { optionsType: 'AddOptions', options: {} }, { name: 'sum', dtype: 'float32', shape: [2, 3] });
-  b.output(b.op('FLOOR', [sum], undefined, { name: 'floored', dtype: 'float32', shape: [2, 3] }));
+  b.output(b.op('ADD_N', [sum, a], undefined, { name: 'total', dtype: 'float32', shape: [2, 3] }));
   return writeModel(b.build());
 }
 
@@ -240,18 +240,18 @@ describe('choice and plan', () => {
   });
 
   it('a model the tfjs engine cannot run goes to the interpreter under auto; asked for wasm, it fails naming the op', async () => {
-    const bytes = floorModel();
+    const bytes = addNModel();
     const model = await loadModel(bytes);
     expect(model.backend).toBe('litert-wasm');
-    expect(model.plan.candidates.find((c) => c.backend === 'wasm')).toMatchObject({ ok: false, reason: expect.stringContaining('FLOOR') });
+    expect(model.plan.candidates.find((c) => c.backend === 'wasm')).toMatchObject({ ok: false, reason: expect.stringContaining('ADD_N') });
     const a = Float32Array.from([0.5, 1.5, -0.5, 2.25, 3, -1.75]);
     const c = Float32Array.from([0.25, 0.75, -1, 0, 0.5, 0.5]);
-    const [floored] = await model.run({ c, a });
-    expect(Array.from(floored!.data as Float32Array)).toEqual([0, 2, -2, 2, 3, -2]);
+    const [total] = await model.run({ c, a });
+    expect(Array.from(total!.data as Float32Array)).toEqual([1.25, 3.75, -2, 4.5, 6.5, -3]);
     model.dispose();
     const error = await loadModel(bytes, { backend: 'wasm' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnsupportedOpError);
-    expect((error as UnsupportedOpError).ops).toEqual([{ index: 1, opcode: 'FLOOR', reason: 'tfjs engine: no op module' }]);
+    expect((error as UnsupportedOpError).ops).toEqual([{ index: 1, opcode: 'ADD_N', reason: 'tfjs engine: no op module' }]);
   });
 
   it('ops no engine can run: UnsupportedOpError listing all of them', async () => {
@@ -308,7 +308,7 @@ describe('inputs', () => {
   });
 
   it('are checked by name, position, dtype, shape and size, naming the input, expected and got', async () => {
-    model = await loadModel(floorModel());
+    model = await loadModel(addNModel());
     const six = new Float32Array(6);
     const cases: [unknown, Partial<InputError>][] = [
       [six, { input: 'inputs', got: 'a single value' }],

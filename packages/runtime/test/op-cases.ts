@@ -455,6 +455,10 @@ export const OP_CASES: OpCase[] = [
     inputs: [{ shape: [2, 2], data: [0, 1, 1, 2], dtype: 'int32' }, constant([2], [2, 3], 'int32'), input([2], [5, 7]), constant([], [-1])],
     outputs: [{ shape: [2, 3] }], expected: [-1, 5, -1, -1, -1, 7],
   },
+  {
+    name: 'FILL with a run-time value', opcode: 'FILL', inputs: [constant([2], [2, 3], 'int32'), input([], [2.5])],
+    outputs: [{ shape: [2, 3] }], expected: [2.5, 2.5, 2.5, 2.5, 2.5, 2.5],
+  },
   // Non-max suppression: boxes 0 and 1 overlap (IoU 0.81), box 2 is apart, box 3 scores under the threshold.
   {
     name: 'NON_MAX_SUPPRESSION_V4 padded', opcode: 'NON_MAX_SUPPRESSION_V4',

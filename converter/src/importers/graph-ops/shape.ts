@@ -289,7 +289,7 @@ const tile: OpDef = {
   fold: (_ctx, [x, reps]) => tf.tile(x!, Array.from(reps!.dataSync())),
 };
 
-/** Only ever computed at import: their inputs must be constants. */
+/** Only ever computed at import: their inputs must be constants (Range's length depends on them). */
 const foldOnly = (fold: NonNullable<OpDef['fold']>): OpDef => ({
   convert: () => { throw new ImportFault('needs constant inputs (it is only supported when it folds at import)'); },
   fold,
@@ -319,7 +319,17 @@ export const SHAPE_OPS: OpTable = {
   Rank: shapeQuery((s) => [s.length], true),
   ZerosLike: likeOp(0),
   OnesLike: likeOp(1),
-  Fill: foldOnly((_ctx, [dims, value]) => tf.fill(Array.from(dims!.dataSync()), value!.dataSync()[0] as number, value!.dtype)),
+  Fill: {
+    // Constant dims with a run-time value (a constant value folds).
+    convert(ctx) {
+      const dims = Array.from(ctx.constInput(0, 'dims').data, Number);
+      const value = ctx.input(1);
+      const out = ctx.output(dims, dtypeOf(value));
+      ctx.op('FILL', [ctx.int32('dims', dims), value], [out], 'FillOptions', {});
+      return out;
+    },
+    fold: (_ctx, [dims, value]) => tf.fill(Array.from(dims!.dataSync()), value!.dataSync()[0] as number, value!.dtype),
+  },
   Range: foldOnly((_ctx, [start, limit, delta]) =>
     tf.range(start!.dataSync()[0] as number, limit!.dataSync()[0] as number, delta!.dataSync()[0] as number, start!.dtype as 'float32' | 'int32')),
 };

@@ -23,6 +23,7 @@ import divOp from './div.js';
 import eluOp from './elu.js';
 import equalOp from './equal.js';
 import expOp from './exp.js';
+import fillOp from './fill.js';
 import floorOp from './floor.js';
 import floorDivOp from './floor-div.js';
 import floorModOp from './floor-mod.js';
@@ -123,6 +124,7 @@ export const OP_MODULES: readonly OpModule[] = [
   eluOp,
   equalOp,
   expOp,
+  fillOp,
   floorOp,
   floorDivOp,
   floorModOp,
