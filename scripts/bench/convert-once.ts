@@ -1,28 +1,43 @@
-// One conversion of the Fashion-MNIST CNN to int8, run in its own process so its peak memory (max RSS) is
-// its own. Prints one JSON line: { method, ms, maxRssMb, sizeRatio, agreement }.
+// One conversion to int8 of the Fashion-MNIST CNN (calibrated on Fashion-MNIST) or of a MobileNetV2-class
+// model (`mobilenet`: calibrated on crops of the shipped photo), verify included for MobileNet, run in its
+// own process so its peak memory (max RSS) is its own. Prints one JSON line:
+// { model, method, ms, maxRssMb, sizeRatio, agreement, parameters }.
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { convert } from '@borde/converter';
+import { convert, type ModelInput, type TensorValue } from '@borde/converter';
+import { photoCrops } from '../corpus/photo-crops.js';
+import { mobileNetV2ModelJson } from './mobilenet-v2.js';
 import { loadFashionMnist } from '@borde/models';
 import type { CalibrationMethod } from '../../converter/src/quantize/calibrate.js';
 
 tf.enableProdMode(); // no tfjs-node banner in the table
 const method = (process.argv[2] ?? 'minmax') as CalibrationMethod;
 const samples = Number(process.argv[3] ?? 200);
-const model = fileURLToPath(new URL('../../models/fashion-mnist/tfjs/model.json', import.meta.url));
+const which = process.argv[4] ?? 'fashion';
 
-const train = loadFashionMnist('train');
-const pixels = 28 * 28;
-const calibration = Array.from({ length: samples }, (_, i) => [{
-  dtype: 'float32' as const,
-  shape: [1, 28, 28, 1],
-  data: train.images.slice(i * pixels, (i + 1) * pixels),
-}]);
+let model: string;
+let calibration: TensorValue[][] | ((inputs: ModelInput[]) => Promise<TensorValue[][]>);
+if (which === 'mobilenet') {
+  model = await mobileNetV2ModelJson();
+  calibration = (inputs) => photoCrops(inputs, samples);
+} else {
+  model = fileURLToPath(new URL('../../models/fashion-mnist/tfjs/model.json', import.meta.url));
+  const train = loadFashionMnist('train');
+  const pixels = 28 * 28;
+  calibration = Array.from({ length: samples }, (_, i) => [{
+    dtype: 'float32' as const,
+    shape: [1, 28, 28, 1],
+    data: train.images.slice(i * pixels, (i + 1) * pixels),
+  }]);
+}
 
 const start = performance.now();
-const { report } = await convert(model, { quantize: 'int8', calibration, calibrationMethod: method, verify: false });
+// The MobileNet row is the whole `borde convert` (verify included), as issue #9 times it.
+const { report } = await convert(model, { quantize: 'int8', calibration, calibrationMethod: method, verify: which === 'mobilenet' });
 const ms = performance.now() - start;
 console.log(JSON.stringify({
+  model: which,
+  parameters: report.parameters,
   method,
   samples,
   ms: Math.round(ms),
