@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readModel } from '@borde/tflite';
@@ -59,6 +60,17 @@ describe('borde convert: input shapes', () => {
       expect(code).toBe(0);
       expect(inputShape(out)).toEqual(want);
     }
+  });
+
+  it('--input-shape alone also sets the size calibration images are resized to', async () => {
+    const out = join(dir, 'int8.tflite');
+    const photos = fileURLToPath(new URL('../../examples/kiosk/calibration', import.meta.url));
+    const { code, stdout, stderr } = await runCli(['convert', dynamicModel, '-o', out, '--input-shape', 'img:1,40,40,3',
+      '--quantize', 'int8', '--calibration', photos, '--json']);
+    expect(stderr).not.toMatch(/error/);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).quantization.samples).toBe(1);
+    expect(inputShape(out)).toEqual([1, 40, 40, 3]);
   });
 
   it('--input-shape for several inputs; bad names and bad shapes are clear errors', async () => {
