@@ -308,8 +308,9 @@ class Importer {
         continue;
       }
       const v = produced[parsed.output];
-      if (v === undefined && this.rejected.has(parsed.node)) {
-        inputs.push({ kind: 'poison' }); // its producer is already reported; never blame this node
+      if (v === undefined && (this.rejected.has(parsed.node) || (produced.length > 0 && produced.every((p) => p.kind === 'poison')))) {
+        // Its producer is unsupported or behind an unsupported op, already reported: never blame this node.
+        inputs.push({ kind: 'poison' });
         continue;
       }
       if (v === undefined) {
