@@ -89,13 +89,23 @@ export interface ControlFlowRegion {
  * loop and the `--outputs` cut that converts the graph up to it (the last tensors feeding it).
  */
 export class ControlFlowError extends UnsupportedOpsError {
-  constructor(format: string, items: UnsupportedItem[], readonly regions: ControlFlowRegion[], readonly suggestedOutputs: string[], isControlFlow: (item: UnsupportedItem) => boolean) {
+  constructor(
+    format: string,
+    items: UnsupportedItem[],
+    readonly regions: ControlFlowRegion[],
+    readonly suggestedOutputs: string[],
+    readonly suggestedInputs: string[],
+    isControlFlow: (item: UnsupportedItem) => boolean,
+  ) {
     const described = regions.map((r) => `${r.kind} '${r.name}' (${r.nodes} node(s))`).join(', ');
     const lines = [
       `  - control flow: ${described}; TFLite WHILE/IF subgraphs are not generated.`,
       suggestedOutputs.length > 0
         ? `To convert the graph up to it, cut it before the control flow: --outputs ${suggestedOutputs.join(',')}`
-        : 'No tensor computed from the model inputs feeds it; export the model without tf.while_loop / tf.cond.',
+        : 'No tensor computed from the model inputs feeds it: the control flow comes first.',
+      ...(suggestedInputs.length > 0
+        ? [`If it only prepares the inputs, start after it: --inputs ${suggestedInputs.join(',')} (with --input-shape for each)`]
+        : []),
     ];
     super(format, items, { hint: lines.join('\n'), summarized: isControlFlow });
   }

@@ -125,6 +125,8 @@ describe('cutting a graph', () => {
     expect(cf.suggestedOutputs).toEqual(['side', 'pre']);
     expect(cf.message).toMatch(/loop 'post\/while'/);
     expect(cf.message).toMatch(/--outputs side,pre/);
+    expect(cf.suggestedInputs).toEqual(['post/while/Exit']); // what the loop hands to the rest of the graph
+    expect(cf.message).toMatch(/--inputs post\/while\/Exit/);
     expect(cf.message).not.toMatch(/Enter: \d+ nodes/); // the loop is one line, not a list of its parts
     // The suggested cut converts, and is verified against tfjs computing the same tensors.
     const path = await tf1Loop().save(join(dir, 'loop'));

@@ -8,10 +8,14 @@ export interface ControlFlowFindings {
   regions: ControlFlowRegion[];
   /** Node outputs (`name` or `name:k`) to pass to --outputs: the model's outputs that need no control flow, and the tensors feeding it. */
   suggestedOutputs: string[];
+  /** Node outputs to pass to --inputs: the tensors the control flow produces for the rest of the graph. */
+  suggestedInputs: string[];
   isControlFlow: (item: UnsupportedItem) => boolean;
 }
 
 const FUNCTIONAL_LOOPS = new Set(['While', 'StatelessWhile']);
+/** TF1 ops whose outputs stay inside a loop or conditional: only Exit, TensorArray reads and TF2 While/If hand tensors out. */
+const INSIDE_LOOP = new Set(['Enter', 'Merge', 'Switch', 'NextIteration', 'LoopCond']);
 
 /**
  * Names each loop (TF1: the Enter nodes' frame, TF2: the While node) and conditional, and works out the
@@ -51,21 +55,35 @@ export function controlFlowLoops(
     }
   }
 
+  const flowNames = new Set(flow.map((item) => item.name));
   const suggested: string[] = [];
-  const suggest = (ref: string) => {
-    if (!suggested.includes(ref)) suggested.push(ref);
+  const suggest = (list: string[], ref: string) => {
+    if (!list.includes(ref)) list.push(ref);
   };
+  // A tensor computed from the inputs, not an input itself: cutting at a model input converts nothing.
+  const computed = (node: string, output: number) =>
+    values.get(node)?.[output]?.kind === 'tensor' && nodes.get(node)?.op !== 'Placeholder' && !flowNames.has(node);
   for (const root of roots) {
-    if (values.get(root.node)?.[root.output]?.kind === 'tensor') suggest(refName(root.node, root.output));
+    if (computed(root.node, root.output)) suggest(suggested, refName(root.node, root.output));
   }
   for (const item of flow) {
     for (const input of nodes.get(item.name)!.input ?? []) {
       const parsed = parseInputRef(input);
-      if (!parsed || isControlFlow(nodes.get(parsed.node)?.op ?? '')) continue;
-      if (values.get(parsed.node)?.[parsed.output]?.kind === 'tensor') suggest(refName(parsed.node, parsed.output));
+      if (parsed && computed(parsed.node, parsed.output)) suggest(suggested, refName(parsed.node, parsed.output));
     }
   }
-  return { regions: [...regions.values()], suggestedOutputs: suggested, isControlFlow: (item) => isControlFlow(item.type) };
+  // A loop that only prepares the inputs (e.g. tf.map resizing images) is avoided by starting after it.
+  const after: string[] = [];
+  const scopes = [...regions.keys()].map((name) => `${name}/`);
+  for (const node of nodes.values()) {
+    // Nodes of a loop's body live in its name scope; what comes after the loop does not.
+    if (flowNames.has(node.name) || isControlFlow(node.op) || scopes.some((scope) => node.name.startsWith(scope))) continue;
+    for (const input of node.input ?? []) {
+      const parsed = parseInputRef(input);
+      if (parsed && flowNames.has(parsed.node) && !INSIDE_LOOP.has(nodes.get(parsed.node)!.op)) suggest(after, refName(parsed.node, parsed.output));
+    }
+  }
+  return { regions: [...regions.values()], suggestedOutputs: suggested, suggestedInputs: after, isControlFlow: (item) => isControlFlow(item.type) };
 }
 
 const refName = (node: string, output: number): string => (output === 0 ? node : `${node}:${output}`);

@@ -131,7 +131,7 @@ class Importer {
     const unsupported = this.builder.unsupported;
     if (unsupported.length > 0) {
       const loops = controlFlowLoops(this.nodes, unsupported, this.values, roots);
-      if (loops) throw new ControlFlowError(FORMAT, unsupported, loops.regions, loops.suggestedOutputs, loops.isControlFlow);
+      if (loops) throw new ControlFlowError(FORMAT, unsupported, loops.regions, loops.suggestedOutputs, loops.suggestedInputs, loops.isControlFlow);
       throw new UnsupportedOpsError(FORMAT, unsupported);
     }
     if (this.cycle) throw new InvalidSourceError('The graph-model has a cycle outside control flow: it is not a valid TensorFlow graph.');
