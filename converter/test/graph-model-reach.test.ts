@@ -154,5 +154,6 @@ describe('cutting a graph', () => {
     expect(sub.operators.map((o) => o.opcode)).toEqual(['RELU6']);
     expect(tail.report.verify!.passed).toBe(true);
     await expect(convert(path, { outputs: ['nope:0'] })).rejects.toThrow(/Output 'nope:0' names no node.*--outputs/);
+    await expect(convert(path, { outputs: ['x'] })).rejects.toThrow(/Output 'x' is a model input itself/);
   });
 });

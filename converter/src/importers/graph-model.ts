@@ -142,6 +142,9 @@ class Importer {
       if (v.kind === 'const' && this.options.outputs?.length) {
         throw new InvalidSourceError(`Output '${outputs[i]!.ref}' is a constant (it depends on no model input); pick a tensor computed from the inputs for --outputs.`);
       }
+      if (v.kind === 'tensor' && this.inputs.some((input) => input.index === v.index)) {
+        throw new InvalidSourceError(`Output '${outputs[i]!.ref}' is a model input itself; pick a tensor computed from it for --outputs.`);
+      }
       return this.builder.tensorIndex(v);
     });
     const sigIn: SignatureTensor[] = this.inputs.map((input) => ({ name: this.signatureKeyOf(input.name), tensorIndex: input.index }));
