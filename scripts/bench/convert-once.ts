@@ -33,7 +33,14 @@ if (which === 'mobilenet') {
 
 const start = performance.now();
 // The MobileNet row is the whole `borde convert` (verify included), as issue #9 times it.
-const { report } = await convert(model, { quantize: 'int8', calibration, calibrationMethod: method, verify: which === 'mobilenet' });
+// Phase times go to stderr (BORDE_BENCH_PHASES=1), to see where the time goes.
+const phases = process.env.BORDE_BENCH_PHASES === '1';
+const cpuStart = process.cpuUsage();
+const onProgress = (e: { step: string; message: string }) => {
+  if (phases) process.stderr.write(`${((performance.now() - start) / 1000).toFixed(1)} s ${e.step}: ${e.message}\n`);
+};
+const { report } = await convert(model, { quantize: 'int8', calibration, calibrationMethod: method, verify: which === 'mobilenet', onProgress });
+const cpu = process.cpuUsage(cpuStart);
 const ms = performance.now() - start;
 console.log(JSON.stringify({
   model: which,
@@ -41,6 +48,8 @@ console.log(JSON.stringify({
   method,
   samples,
   ms: Math.round(ms),
+  // CPU time of this process: on a shared, oversubscribed machine wall time is not the model's own.
+  cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   sizeRatio: Number(report.sizeRatio.toFixed(4)),
   agreement: report.quantization?.evaluation?.agreement,
