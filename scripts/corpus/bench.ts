@@ -47,12 +47,23 @@ const table = [
     r.floatError ? `${fmt(r.floatError.maxAbs)} / ${r.floatError.range.toPrecision(3)} (rel ${fmt(r.floatError.rel)})` : '',
     r.int8Written ? 'yes' : r.floatOk ? 'no' : '',
     String(r.seconds),
-    [...r.flags, r.refusal ?? '', r.int8Refusal ? `int8: ${r.int8Refusal}` : ''].filter(Boolean).join('; '),
+    [...r.flags, r.refusal ?? '', r.int8Refusal ? `int8: ${r.int8Refusal}` : ''].filter(Boolean).join('; ').slice(0, 400),
   ]),
 ];
 console.log(table.map((cells) => `| ${cells.join(' | ')} |`).join('\n').replace(/^(\|[^\n]*\|)\n/, `$1\n|${' --- |'.repeat(7)}\n`));
 const ok = rows.filter((r) => r.floatOk).length;
 const int8 = rows.filter((r) => r.int8Written).length;
 console.log(`\nfloat32 within 1e-4 of the output range: ${ok}/${rows.length} (${((100 * ok) / Math.max(1, rows.length)).toFixed(0)}%); int8 written: ${int8}/${rows.length}`);
+// Which unsupported op types block how many models, as the refusals name them.
+const blockers = new Map<string, number>();
+for (const r of rows) {
+  const text = r.refusal ?? '';
+  const types = new Set([...text.matchAll(/- ([A-Za-z0-9_]+): \d+ nodes/g), ...text.matchAll(/- \S+ \(([A-Za-z0-9_]+)\)/g)].map((m) => m[1]!));
+  if (/control flow: /.test(text)) types.add('TF control flow');
+  for (const t of types) blockers.set(t, (blockers.get(t) ?? 0) + 1);
+}
+if (blockers.size > 0) {
+  console.log(`unsupported op types by models blocked: ${[...blockers].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t} (${n})`).join(', ')}`);
+}
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(join('bench-results', 'corpus.json'), JSON.stringify(rows, null, 2));

@@ -25,7 +25,7 @@ const calibration = (inputs: ModelInput[]): Promise<TensorValue[][]> => photoCro
 
 const firstLines = (error: unknown): string => {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n').filter((l) => !l.startsWith('Supported ones are listed')).join(' ').replace(/\s+/g, ' ').slice(0, 400);
+  return text.split('\n').filter((l) => !l.startsWith('Supported ones are listed')).join(' ').replace(/\s+/g, ' ').slice(0, 4000);
 };
 
 async function run(path: string): Promise<CorpusResult> {
