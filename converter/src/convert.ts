@@ -22,6 +22,14 @@ export interface ConvertOptions extends QuantizeOptions {
   verifySamples?: number;
   /** SavedModel sources: the signature to convert (default `serving_default`). */
   signature?: string;
+  /** Static shapes (batch first) for model inputs with unknown dimensions, by input name (CLI --input-shape). */
+  inputShapes?: Record<string, number[]>;
+  /** [height, width] for the unknown spatial dimensions of image inputs (CLI --input-size). */
+  imageSize?: [number, number];
+  /** Graph models: the node outputs to export (`name` or `name:k`), cutting the graph after them. */
+  outputs?: string[];
+  /** Graph models: the node outputs that become the model's inputs, cutting the graph before them. */
+  inputs?: string[];
   /** Progress of the long steps, for a CLI or a UI. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -84,6 +92,10 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
   const source = await importSource(sourcePath, {
     reference: options.verify !== false,
     ...(options.signature !== undefined ? { signature: options.signature } : {}),
+    ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
+    ...(options.imageSize ? { imageSize: options.imageSize } : {}),
+    ...(options.outputs ? { outputs: options.outputs } : {}),
+    ...(options.inputs ? { inputs: options.inputs } : {}),
   });
   try {
     progress({ step: 'optimize', message: 'folding batch norms, fusing activations, folding constants' });

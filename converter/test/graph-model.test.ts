@@ -12,60 +12,7 @@ import type { TfjsArtifacts } from '../src/importers/tfjs-artifacts.js';
 // stores them), runs it in tfjs' own graph executor (tf.loadGraphModel), imports it, writes the .tflite,
 // runs that in LiteRT on the same seeded inputs, and compares.
 
-type Attr = Record<string, unknown>;
-const s = (v: string): Attr => ({ s: btoa(v) });
-const i = (v: number): Attr => ({ i: String(v) });
-const f = (v: number): Attr => ({ f: v });
-const b = (v: boolean): Attr => ({ b: v });
-const ints = (v: number[]): Attr => ({ list: { i: v.map(String) } });
-const strs = (v: string[]): Attr => ({ list: { s: v.map((x) => btoa(x)) } });
-const FLOAT = { type: 'DT_FLOAT' };
-const INT = { type: 'DT_INT32' };
-
-/** Builds a graph-model node list and its weights. */
-class GraphFixture {
-  readonly nodes: { name: string; op: string; input: string[]; attr: Record<string, Attr> }[] = [];
-  readonly weights: Record<string, tf.Tensor> = {};
-  private seed = 100;
-
-  placeholder(name: string, shape: number[]): string {
-    this.nodes.push({ name, op: 'Placeholder', input: [], attr: { dtype: FLOAT, shape: { shape: { dim: shape.map((d) => ({ size: String(d) })) } } } });
-    return name;
-  }
-
-  const(name: string, value: tf.Tensor): string {
-    const dtype = value.dtype === 'int32' ? INT : FLOAT;
-    this.nodes.push({ name, op: 'Const', input: [], attr: { dtype, value: { tensor: { dtype: dtype.type, tensorShape: { dim: value.shape.map((d) => ({ size: String(d) })) } } } } });
-    this.weights[name] = value;
-    return name;
-  }
-
-  /** A float constant of seeded values in [lo, hi]. */
-  random(name: string, shape: number[], lo = -1, hi = 1): string {
-    const t = seededTensor({ dtype: 'float32', shape, range: [lo, hi] }, this.seed++);
-    return this.const(name, tf.tensor(t.data as Float32Array, shape));
-  }
-
-  ints(name: string, values: number[], shape = [values.length]): string {
-    return this.const(name, tf.tensor(values, shape, 'int32'));
-  }
-
-  op(name: string, op: string, input: string[], attr: Record<string, Attr> = {}): string {
-    // tfjs' executor reads dilations of every conv, as TensorFlow always writes them.
-    const conv: Record<string, Attr> = /Conv/.test(op) ? { dilations: ints([1, 1, 1, 1]), data_format: s('NHWC') } : {};
-    this.nodes.push({ name, op, input, attr: { T: FLOAT, ...conv, ...attr } });
-    return name;
-  }
-
-  async artifacts(): Promise<TfjsArtifacts & { weightData: ArrayBuffer }> {
-    const { data, specs } = await tf.io.encodeWeights(this.weights);
-    return {
-      modelJson: { format: 'graph-model', modelTopology: { node: this.nodes, versions: { producer: 1286 } }, weightsManifest: [{ paths: [], weights: specs }] },
-      weightSpecs: specs,
-      weightData: data,
-    };
-  }
-}
+import { b, f, FLOAT, GraphFixture, i, INT, ints, s, strs, type Attr } from './support/graph-fixture.js';
 
 interface Case {
   fixture: GraphFixture;
@@ -356,7 +303,7 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     const list = g.op('list', 'TensorListReserve', [g.ints('es', [-1], []), g.ints('n', [3], [])]);
     const loop = g.op('loop', 'StatelessWhile', [x, list]);
     const odd = g.op('odd', 'Cumprod', [x, g.ints('ax', [1], [])]);
-    const y = g.op('y', 'AddN', [nchw, loop, odd]);
+    const y = g.op('y', 'ConcatV2', [nchw, loop, odd, g.ints('axis', [3], [])]);
     const artifacts = await g.artifacts();
     let error: unknown;
     try {

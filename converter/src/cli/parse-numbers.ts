@@ -18,14 +18,39 @@ export function positiveNumber(flag: string): (text: string) => number {
   };
 }
 
-/** `224` or `224,160` (height, width). */
+/** `224`, `224,160` or `224x160` (height, width). */
 export function parseInputSize(text: string): number | [number, number] {
-  const size = parseNumberList(text, '--input-size');
-  const dims = Array.isArray(size) ? size : [size];
+  const dims = text.split(/[x,]/i).map((part) => Number(part.trim()));
   if (dims.length > 2 || dims.some((d) => !Number.isInteger(d) || d <= 0)) {
-    throw new InvalidArgumentError(`--input-size expects one or two positive integers (height,width), got '${text}'`);
+    throw new InvalidArgumentError(`--input-size expects HxW, H,W or one size, as positive integers (e.g. 224x224), got '${text}'`);
   }
   return dims.length === 1 ? dims[0]! : [dims[0]!, dims[1]!];
+}
+
+/**
+ * `--input-shape name:1,224,224,3` (repeatable; a bare `1,224,224,3` for a one-input model, kept under the
+ * key '' until the model's input name is known). -1 is not allowed: the point is to pin the shape.
+ */
+export function parseInputShape(text: string, previous: Record<string, number[]> = {}): Record<string, number[]> {
+  const at = text.lastIndexOf(':');
+  const name = at >= 0 ? text.slice(0, at) : '';
+  const dims = text.slice(at + 1).split(/[x,]/i).map((part) => Number(part.trim()));
+  if ((at >= 0 && name === '') || dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d <= 0)) {
+    throw new InvalidArgumentError(`--input-shape expects name:dims or dims, with positive integer dims and the batch first (e.g. images:1,224,224,3), got '${text}'`);
+  }
+  if (name in previous) throw new InvalidArgumentError(`--input-shape given twice for ${name === '' ? 'the model input' : `'${name}'`}`);
+  return { ...previous, [name]: dims };
+}
+
+/** `a,b:1,c` -> ['a', 'b:1', 'c']: node outputs for --outputs/--inputs. */
+export function parseTensorList(flag: string): (text: string, previous?: string[]) => string[] {
+  return (text, previous = []) => {
+    const refs = text.split(',').map((r) => r.trim()).filter(Boolean);
+    if (refs.length === 0 || refs.some((r) => !/^[^:\s]+(:\d+)?$/.test(r))) {
+      throw new InvalidArgumentError(`${flag} expects node names, optionally ':k' for output k, separated by commas (e.g. boxes,scores:0), got '${text}'`);
+    }
+    return [...previous, ...refs];
+  };
 }
 
 /** `2=0,4=1` -> { '2': 0, '4': 1 }. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Graph, SignatureTensor } from '@borde/tflite';
-import { InvalidSourceError, UnsupportedOpsError } from '../errors.js';
+import { ControlFlowError, InvalidSourceError, UnsupportedOpsError } from '../errors.js';
+import { controlFlowLoops } from './graph-control-flow.js';
 import { attrDType, attrShape, parseDType, parseInputRef, parseShape } from './graph-ops/attrs.js';
 import { GraphBuilder, ImportFault, OpContext } from './graph-ops/context.js';
 import { GRAPH_OPS, NO_OUTPUT_OPS, PASS_THROUGH_OPS, isControlFlow } from './graph-ops/index.js';
@@ -16,9 +17,17 @@ export interface ImportGraphModelOptions {
   inputShapes?: Record<string, number[]>;
   /**
    * Node outputs to export (`name` or `name:k`), in order. Default: the model's signature outputs, else
-   * every node nothing else consumes (what tfjs' GraphModel.outputs lists).
+   * every node nothing else consumes (what tfjs' GraphModel.outputs lists). Cuts the graph after them.
    */
   outputs?: string[];
+  /**
+   * Node outputs (`name` or `name:k`) that become the model's inputs: the graph is cut before them, and
+   * only what the outputs need from there is converted. Shapes come from `inputShapes[ref]` or are worked
+   * out by importing the graph up to them.
+   */
+  inputs?: string[];
+  /** [height, width] for the unknown spatial dimensions of image inputs ([batch, h, w, channels]). */
+  imageSize?: [number, number];
   /** Weights already decoded (e.g. by a caller that also runs the model); default: decoded here. */
   weights?: Map<string, DecodedWeight>;
 }
@@ -75,6 +84,17 @@ export function importGraphDef(
   return importer.run(outputRefs(nodes, options, signature?.outputs), signature);
 }
 
+/**
+ * The node outputs a conversion exports (`ref`, e.g. `Identity:0`) and the names they carry in the TFLite
+ * signature (`key`): what the tfjs reference must compute to be compared output by output.
+ */
+export function graphModelOutputs(artifacts: Pick<TfjsArtifacts, 'modelJson'>, options: Pick<ImportGraphModelOptions, 'outputs'> = {}): { ref: string; key: string }[] {
+  const topology = artifacts.modelJson.modelTopology as GraphDefJson | undefined;
+  const nodes = new Map((topology?.node ?? []).map((n) => [n.name, n]));
+  const signature = artifacts.modelJson.signature as { outputs?: Record<string, SignatureEntry> } | undefined;
+  return outputRefs(nodes, options, signature?.outputs);
+}
+
 /** The node outputs the TFLite model exports, with the names users know them by. */
 function outputRefs(nodes: Map<string, NodeDef>, options: Pick<ImportGraphModelOptions, 'outputs'>, sigOutputs?: Record<string, SignatureEntry>): { ref: string; key: string }[] {
   if (options.outputs?.length) return options.outputs.map((ref) => ({ ref, key: ref }));
@@ -97,6 +117,8 @@ class Importer {
   private readonly values = new Map<string, Value[]>();
   private readonly inputs: { name: string; index: number }[] = [];
   private cycle = false;
+  /** Nodes already reported as unsupported: their consumers are skipped, never blamed. */
+  private readonly rejected = new Set<string>();
 
   constructor(
     private readonly nodes: Map<string, NodeDef>,
@@ -108,23 +130,42 @@ class Importer {
 
   run(outputs: { ref: string; key: string }[], signature: unknown): Graph {
     if (outputs.length === 0) throw new InvalidSourceError('The graph-model has no outputs: pass options.outputs with the node names to export.');
-    // Every Placeholder is a model input, in graph order, as tfjs' GraphModel.inputs lists them.
-    for (const node of this.nodes.values()) {
-      if (node.op === 'Placeholder') this.values.set(node.name, [this.placeholder(node)]);
-    }
     const roots = outputs.map(({ ref }) => {
       const parsed = parseInputRef(ref);
-      if (!parsed || !this.nodes.has(parsed.node)) throw new InvalidSourceError(`Output '${ref}' names no node of the graph-model.`);
+      if (!parsed || !this.nodes.has(parsed.node)) {
+        throw new InvalidSourceError(`Output '${ref}' names no node of the graph-model (--outputs takes node names, optionally ':k').`);
+      }
       return parsed;
     });
+    this.checkShapeNames();
+    // A cut (--inputs) turns tensors inside the graph into model inputs; everything above them is dropped.
+    for (const ref of this.options.inputs ?? []) this.cutInput(ref);
+    // Every Placeholder is a model input, in graph order, as tfjs' GraphModel.inputs lists them; once the
+    // user cuts the graph, only those the outputs still need.
+    const needed = this.options.inputs?.length || this.options.outputs?.length ? this.reachable(roots.map((r) => r.node)) : undefined;
+    for (const node of this.nodes.values()) {
+      if (node.op === 'Placeholder' && !this.values.has(node.name) && (needed === undefined || needed.has(node.name))) {
+        this.values.set(node.name, [this.placeholder(node)]);
+      }
+    }
     this.evaluate(roots.map((r) => r.node));
     const unsupported = this.builder.unsupported;
-    if (unsupported.length > 0) throw new UnsupportedOpsError(this.format, unsupported);
+    if (unsupported.length > 0) {
+      const loops = controlFlowLoops(this.nodes, unsupported, this.values, roots);
+      if (loops) throw new ControlFlowError(this.format, unsupported, loops.regions, loops.suggestedOutputs, loops.suggestedInputs, loops.isControlFlow);
+      throw new UnsupportedOpsError(this.format, unsupported);
+    }
     if (this.cycle) throw new InvalidSourceError('The graph-model has a cycle outside control flow: it is not a valid TensorFlow graph.');
 
     const outputIndices = roots.map((r, i) => {
       const v = this.values.get(r.node)?.[r.output];
       if (v === undefined || v.kind === 'poison') throw new InvalidSourceError(`Output '${outputs[i]!.ref}' produces no tensor.`);
+      if (v.kind === 'const' && this.options.outputs?.length) {
+        throw new InvalidSourceError(`Output '${outputs[i]!.ref}' is a constant (it depends on no model input); pick a tensor computed from the inputs for --outputs.`);
+      }
+      if (v.kind === 'tensor' && this.inputs.some((input) => input.index === v.index)) {
+        throw new InvalidSourceError(`Output '${outputs[i]!.ref}' is a model input itself; pick a tensor computed from it for --outputs.`);
+      }
       return this.builder.tensorIndex(v);
     });
     const sigIn: SignatureTensor[] = this.inputs.map((input) => ({ name: this.signatureKeyOf(input.name), tensorIndex: input.index }));
@@ -145,6 +186,69 @@ class Importer {
     };
   }
 
+  /** Every --input-shape name must be a model input: a typo must not pass silently. */
+  private checkShapeNames(): void {
+    const placeholders = [...this.nodes.values()].filter((n) => n.op === 'Placeholder').map((n) => n.name);
+    const known = new Set([...placeholders.flatMap((name) => [name, this.signatureKeyOf(name)]), ...(this.options.inputs ?? [])]);
+    for (const name of Object.keys(this.options.inputShapes ?? {})) {
+      if (name === '' && placeholders.length === 1) continue;
+      if (!known.has(name)) {
+        throw new InvalidSourceError(name === ''
+          ? `--input-shape without a name needs a one-input model; this one has ${placeholders.length}: ${[...known].join(', ')}. Write --input-shape <name>:<dims>.`
+          : `--input-shape names '${name}', which is not an input of the graph-model (inputs: ${[...known].join(', ')}).`);
+      }
+    }
+  }
+
+  /** Nodes the roots depend on through data inputs, stopping at cut inputs. */
+  private reachable(roots: string[]): Set<string> {
+    const seen = new Set<string>();
+    const stack = [...roots];
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      if (this.values.has(name)) continue;
+      for (const ref of this.nodes.get(name)?.input ?? []) {
+        const parsed = parseInputRef(ref);
+        if (parsed) stack.push(parsed.node);
+      }
+    }
+    return seen;
+  }
+
+  /** Makes node output `ref` a model input of the shape it has in the graph (or the one the user gave). */
+  private cutInput(ref: string): void {
+    const parsed = parseInputRef(ref);
+    const node = parsed ? this.nodes.get(parsed.node) : undefined;
+    if (!parsed || !node) throw new InvalidSourceError(`Input '${ref}' names no node of the graph-model (--inputs takes node names, optionally ':k').`);
+    let shape = this.options.inputShapes?.[ref] ?? this.options.inputShapes?.[parsed.node];
+    let dtype: ValueDType = attrDType(node, 'T') ?? attrDType(node, 'dtype') ?? 'float32';
+    if (shape === undefined) {
+      // Import the graph up to the cut once: its static shape is the new input's shape.
+      try {
+        const probe = new Importer(this.nodes, this.weights, { ...this.options, inputs: [], outputs: [ref] }, this.sigInputs, this.format);
+        const graph = probe.run([{ ref, key: ref }], undefined);
+        const sub = graph.subgraphs[0]!;
+        const tensor = sub.tensors[sub.outputs[0]!]!;
+        shape = tensor.shape;
+        dtype = tensor.dtype as ValueDType;
+      } catch (cause) {
+        throw new InvalidSourceError(
+          `Cannot work out the shape of --inputs '${ref}' by importing the graph up to it (${(cause as Error).message.split('\n')[0]}); ` +
+            `give it with --input-shape ${ref}:1,...`,
+          { cause },
+        );
+      }
+    }
+    if (shape.some((d) => d < 0)) throw new InvalidSourceError(`--inputs '${ref}' has unknown dimensions [${shape.join(', ')}]; give its shape with --input-shape ${ref}:1,...`);
+    const value = this.builder.activation(ref, dtype, shape);
+    this.inputs.push({ name: ref, index: value.index });
+    const produced: Value[] = [];
+    produced[parsed.output] = value;
+    this.values.set(parsed.node, produced);
+  }
+
   private signatureKeyOf(placeholder: string): string {
     for (const [key, entry] of Object.entries(this.sigInputs)) {
       if (parseInputRef(entry.name)?.node === placeholder) return key;
@@ -154,15 +258,23 @@ class Importer {
 
   private placeholder(node: NodeDef): Value {
     const dtype = attrDType(node, 'dtype') ?? 'float32';
-    const override = this.options.inputShapes?.[node.name];
+    const shapes = this.options.inputShapes;
+    const single = [...this.nodes.values()].filter((n) => n.op === 'Placeholder').length === 1;
+    const override = shapes?.[node.name] ?? shapes?.[this.signatureKeyOf(node.name)] ?? (single ? shapes?.[''] : undefined);
     let shape = override ?? attrShape(node, 'shape') ?? this.signatureShape(node.name);
+    const fix = `pass --input-shape ${node.name}:1,... (options.inputShapes['${node.name}'] in the library)`;
     if (shape === undefined) {
-      throw new InvalidSourceError(`Input '${node.name}' has an unknown rank: give its shape with options.inputShapes['${node.name}'].`);
+      throw new InvalidSourceError(`Input '${node.name}' has an unknown rank: ${fix}.`);
     }
     shape = shape.map((d, i) => (d === -1 && i === 0 && override === undefined ? 1 : d));
+    const size = this.options.imageSize;
+    if (size && override === undefined && shape.length === 4 && shape[3]! > 0 && (shape[1]! < 0 || shape[2]! < 0)) {
+      shape = [shape[0]!, shape[1]! < 0 ? size[0] : shape[1]!, shape[2]! < 0 ? size[1] : shape[2]!, shape[3]!];
+    }
     if (shape.some((d) => d < 0)) {
       throw new InvalidSourceError(
-        `Input '${node.name}' has unknown dimensions [${shape.join(', ')}]: give its shape with options.inputShapes['${node.name}'] (TFLite tensors here are static).`,
+        `Input '${node.name}' has unknown dimensions [${shape.join(', ')}] (TFLite tensors here are static): ${fix}` +
+          (shape.length === 4 ? ', or --input-size HxW for an image input' : '') + '.',
       );
     }
     const value = this.builder.activation(node.name, dtype, shape);
@@ -220,6 +332,11 @@ class Importer {
         continue;
       }
       const v = produced[parsed.output];
+      if (v === undefined && (this.rejected.has(parsed.node) || (produced.length > 0 && produced.every((p) => p.kind === 'poison')))) {
+        // Its producer is unsupported or behind an unsupported op, already reported: never blame this node.
+        inputs.push({ kind: 'poison' });
+        continue;
+      }
       if (v === undefined) {
         const producer = this.nodes.get(parsed.node)!;
         return this.reject(node, `reads output ${parsed.output} of '${parsed.node}' (${producer.op}), which only exists in training`);
@@ -230,10 +347,12 @@ class Importer {
     if (isControlFlow(op)) return this.reject(node, 'control flow: TFLite WHILE/IF subgraphs are not generated; export the model without tf.while_loop / tf.cond (or with them unrolled)');
     if (op === 'Const') return [{ kind: 'const', c: this.constant(node) }];
     if (NO_OUTPUT_OPS.has(op)) return [];
+    const def = GRAPH_OPS[op];
+    // An op with no mapping is listed even behind another unsupported one: one refusal names them all.
+    if (def === undefined && !PASS_THROUGH_OPS.has(op) && op !== 'Placeholder') return this.reject(node, undefined);
     if (inputs.some((v) => v.kind === 'poison')) return [{ kind: 'poison' }];
     if (PASS_THROUGH_OPS.has(op)) return op === 'IdentityN' ? inputs : inputs.slice(0, 1);
-    const def = GRAPH_OPS[op];
-    if (def === undefined) return this.reject(node, undefined);
+    if (def === undefined) return this.reject(node, 'a Placeholder the cut left without a shape');
     const ctx = new OpContext(node, inputs, this.builder);
     try {
       if (def.fold && inputs.length > 0 && inputs.every((v) => v.kind === 'const')) return this.fold(ctx, def.fold);
@@ -246,6 +365,7 @@ class Importer {
   }
 
   private reject(node: NodeDef, detail: string | undefined): Value[] {
+    this.rejected.add(node.name);
     this.builder.unsupported.push(detail === undefined ? { name: node.name, type: node.op } : { name: node.name, type: node.op, detail });
     return [{ kind: 'poison' }];
   }

@@ -15,6 +15,8 @@ export interface ImportLayersModelOptions {
    * e.g. `{ image: [224, 224, 3] }`.
    */
   inputShapes?: Record<string, number[]>;
+  /** [height, width] for the unknown spatial dimensions of image inputs ([h, w, channels]). */
+  imageSize?: [number, number];
 }
 
 /** One Keras layer of the model config. */
@@ -75,6 +77,13 @@ export function importKerasTopology(
 ): Graph {
   const format = options.format;
   const topology = flattenNestedModels(readTopology(modelTopology, format), (raw) => readTopology(raw, format));
+  const inputNames = topology.inputs.map((k) => k.split(':')[0]!);
+  for (const name of Object.keys(options.inputShapes ?? {})) {
+    if (name === '' ? inputNames.length !== 1 : !inputNames.includes(name)) {
+      throw new InvalidSourceError(`--input-shape ${name === '' ? 'without a name needs a one-input model' : `names '${name}', which is not an input of the model`} ` +
+        `(inputs: ${inputNames.join(', ')}).`);
+    }
+  }
   const unsupported = checkLayers(topology.layers);
   const weights = weightsOf();
   const b = new SubgraphBuilder();
@@ -209,16 +218,19 @@ function checkLayers(layers: RawLayer[]): UnsupportedItem[] {
 }
 
 function inputShape(layer: RawLayer, options: ImportLayersModelOptions): number[] {
-  const override = options.inputShapes?.[layer.name];
+  const override = options.inputShapes?.[layer.name] ?? options.inputShapes?.[''];
   if (override) return override.slice();
   const raw = (layer.config['batch_input_shape'] ?? layer.config['batch_shape']) as (number | null)[] | undefined;
   if (!Array.isArray(raw)) {
     throw new InvalidSourceError(`Input "${layer.name}" has no batch_input_shape (or batch_shape) in its config; pass inputShapes: { "${layer.name}": [...] }.`);
   }
-  const shape = raw.slice(1);
+  let shape = raw.slice(1);
+  const size = options.imageSize;
+  if (size && shape.length === 3 && typeof shape[2] === 'number') shape = [shape[0] ?? size[0], shape[1] ?? size[1], shape[2]];
   if (shape.some((d) => typeof d !== 'number' || d <= 0)) {
     throw new InvalidSourceError(
-      `Input "${layer.name}" has shape [${raw.map((d) => d ?? 'null')}] with unknown dimensions; pass inputShapes: { "${layer.name}": [...] } to fix them.`,
+      `Input "${layer.name}" has shape [${raw.map((d) => d ?? 'null')}] with unknown dimensions; pass --input-shape ${layer.name}:1,... ` +
+        `(inputShapes: { "${layer.name}": [...] } in the library)${shape.length === 3 ? ', or --input-size HxW for an image input' : ''}.`,
     );
   }
   return shape as number[];

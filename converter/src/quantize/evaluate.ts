@@ -2,6 +2,7 @@ import type { Graph } from '@borde/tflite';
 import { openInterpreter } from '../verify/interpreter.js';
 import type { TensorValue } from '../verify/tensor-value.js';
 import { outputsAsFloat, samplesFor } from './model-io.js';
+import { matchOutputs } from '../verify/match-outputs.js';
 
 export interface QuantizedEvaluation {
   samples: number;
@@ -44,18 +45,22 @@ export async function evaluateQuantized(
     let quantCorrect = 0;
     const stats: { name: string; maxAbs: number; sumAbs: number; count: number; lo: number; hi: number }[] = [];
     for (const [n, inputs] of samples.entries()) {
-      const f = outputsAsFloat(float.graph, await floatModel.run(inputs));
-      const q = outputsAsFloat(quantized.graph, await quantModel.run(quantSamples[n]!));
-      const fc = predictedClass(f[0]!);
-      const qc = predictedClass(q[0]!);
+      const pairs = matchOutputs(
+        outputsAsFloat(quantized.graph, await quantModel.run(quantSamples[n]!)),
+        outputsAsFloat(float.graph, await floatModel.run(inputs)),
+        { step: 'evaluate', candidate: 'quantized model', reference: 'float model' },
+      );
+      const fc = predictedClass(pairs[0]![1].data as Float32Array);
+      const qc = predictedClass(pairs[0]![0].data as Float32Array);
       if (fc === qc) agree++;
       if (labels) {
         if (fc === labels[n]) floatCorrect++;
         if (qc === labels[n]) quantCorrect++;
       }
-      f.forEach((fv, o) => {
-        const s = (stats[o] ??= { name: float.graph.subgraphs[0]!.tensors[float.graph.subgraphs[0]!.outputs[o]!]!.name, maxAbs: 0, sumAbs: 0, count: 0, lo: Infinity, hi: -Infinity });
-        const qv = q[o]!;
+      pairs.forEach(([q, f], o) => {
+        const fv = f.data as Float32Array;
+        const qv = q.data as Float32Array;
+        const s = (stats[o] ??= { name: f.name ?? `output ${o}`, maxAbs: 0, sumAbs: 0, count: 0, lo: Infinity, hi: -Infinity });
         for (let k = 0; k < fv.length; k++) {
           const e = Math.abs(fv[k]! - qv[k]!);
           s.maxAbs = Math.max(s.maxAbs, e);

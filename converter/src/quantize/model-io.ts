@@ -20,15 +20,20 @@ export function samplesFor(graph: Graph, samples: TensorValue[][]): TensorValue[
   }));
 }
 
-/** Model outputs as float values: int8 outputs (`--io int8`) dequantized with their parameters. */
-export function outputsAsFloat(graph: Graph, outputs: TensorValue[]): Float32Array[] {
+/**
+ * Model outputs as float values, by output name: int8 outputs (`--io int8`) dequantized with the parameters
+ * of the tensor the signature names (interpreters list outputs in signature order, not the subgraph's).
+ */
+export function outputsAsFloat(graph: Graph, outputs: TensorValue[]): TensorValue[] {
   const subgraph = graph.subgraphs[0]!;
+  const bySignature = new Map((graph.signatures[0]?.outputs ?? []).map((o) => [o.name, o.tensorIndex]));
   return outputs.map((output, i) => {
-    const tensor = subgraph.tensors[subgraph.outputs[i]!]!;
-    if (output.dtype === 'float32') return output.data as Float32Array;
-    const q = tensor.quantization;
+    if (output.dtype === 'float32') return output;
+    const index = (output.name !== undefined ? bySignature.get(output.name) : undefined) ?? subgraph.outputs[i]!;
+    const q = subgraph.tensors[index]!.quantization;
     const scale = q?.scale[0] ?? 1;
     const zeroPoint = q?.zeroPoint[0] ?? 0;
-    return Float32Array.from(output.data as Int8Array, (v) => (v - zeroPoint) * scale);
+    const data = Float32Array.from(output.data as Int8Array, (v) => (v - zeroPoint) * scale);
+    return { dtype: 'float32', shape: output.shape, data, ...(output.name !== undefined ? { name: output.name } : {}) };
   });
 }

@@ -3,7 +3,8 @@ import type { Graph } from '@borde/tflite';
 import { detectSourceFormat, type SourceFormat } from './detect-format.js';
 import { loadTfjsArtifacts } from '../importers/tfjs-artifacts.js';
 import { importLayersModel } from '../importers/layers-model.js';
-import { importGraphModel } from '../importers/graph-model.js';
+import { graphModelOutputs, importGraphModel } from '../importers/graph-model.js';
+import { ConverterError } from '../errors.js';
 import { importTfliteModel } from '../importers/tflite-model.js';
 import { importKerasModel } from '../importers/keras/keras-model.js';
 import { importSavedModel, readSavedModelFolder } from '../importers/savedmodel/index.js';
@@ -23,24 +24,44 @@ export interface ImportedSource {
   dispose(): void;
 }
 
+/** How to read the source: which tensors are its inputs and outputs, and the shapes of dynamic inputs. */
+export interface ImportSourceOptions {
+  /** Prepare the source's own engine to verify the conversion against. */
+  reference: boolean;
+  /** Static shapes (batch included) for inputs with unknown dimensions, by input name (--input-shape). */
+  inputShapes?: Record<string, number[]>;
+  /** [height, width] for the unknown spatial dimensions of image inputs (--input-size). */
+  imageSize?: [number, number];
+  /** Graph models: node outputs to export, cutting the graph after them (--outputs). */
+  outputs?: string[];
+  /** Graph models: node outputs that become the inputs, cutting the graph before them (--inputs). */
+  inputs?: string[];
+  /** SavedModels: the signature to convert (--signature; default `serving_default`). */
+  signature?: string;
+}
+
 /** Detects the format, imports the model, and prepares the engine that runs the original for verification. */
-export async function importSource(path: string, options: { reference: boolean; signature?: string }): Promise<ImportedSource> {
+export async function importSource(path: string, options: ImportSourceOptions): Promise<ImportedSource> {
   const detected = await detectSourceFormat(path);
+  if (detected.format !== 'tfjs-graph' && (options.outputs?.length || options.inputs?.length)) {
+    throw new ConverterError('INVALID_OPTIONS', `--outputs and --inputs cut TensorFlow.js graph models; ${path} is a ${detected.format} model`);
+  }
+  if (detected.format !== 'savedmodel' && options.signature !== undefined) {
+    throw new ConverterError('INVALID_OPTIONS', `--signature picks a SavedModel signature; ${path} is a ${detected.format} model`);
+  }
   if (detected.format === 'savedmodel') {
     const files = await readSavedModelFolder(detected.path);
-    const graph = importSavedModel(files, options.signature !== undefined ? { signature: options.signature } : {});
-    // No JavaScript engine runs a SavedModel: the reference is the imported float Graph on tfjs.
-    const reference = options.reference ? await graphReference(graph) : undefined;
-    return {
-      ...detected,
-      sizeBytes: [...files.values()].reduce((n, b) => n + b.byteLength, 0),
-      graph,
-      warnings: [],
-      ...(reference ? { reference } : {}),
-      dispose: () => reference?.dispose(),
-    };
+    const graph = importSavedModel(files, {
+      ...(options.signature !== undefined ? { signature: options.signature } : {}),
+      ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
+    });
+    const sizeBytes = [...files.values()].reduce((n, b) => n + b.byteLength, 0);
+    return withGraphReference(detected, graph, sizeBytes, options.reference);
   }
   if (detected.format === 'tflite') {
+    if (options.inputShapes && Object.keys(options.inputShapes).length > 0) {
+      throw new ConverterError('INVALID_OPTIONS', `--input-shape applies to TensorFlow.js models; ${path} is a .tflite file whose shapes are fixed`);
+    }
     const bytes = new Uint8Array(await readFile(detected.path));
     const { graph, warnings } = importTfliteModel(bytes);
     return {
@@ -54,26 +75,67 @@ export async function importSource(path: string, options: { reference: boolean; 
   }
   if (detected.format === 'keras' || detected.format === 'keras-h5') {
     const bytes = new Uint8Array(await readFile(detected.path));
-    const { graph } = importKerasModel(bytes, { label: detected.path });
-    const reference = options.reference ? await graphReference(graph) : undefined;
-    return {
-      ...detected,
-      sizeBytes: bytes.byteLength,
-      graph,
-      warnings: [],
-      ...(reference ? { reference } : {}),
-      dispose: () => reference?.dispose(),
-    };
+    const { graph } = importKerasModel(bytes, {
+      label: detected.path,
+      ...(options.inputShapes ? { inputShapes: withoutBatch(options.inputShapes)! } : {}),
+      ...(options.imageSize ? { imageSize: options.imageSize } : {}),
+    });
+    return withGraphReference(detected, graph, bytes.byteLength, options.reference);
   }
   const artifacts = await loadTfjsArtifacts(detected.path);
-  const graph = detected.format === 'tfjs-layers' ? importLayersModel(artifacts) : importGraphModel(artifacts);
+  const imageSize = options.imageSize ? { imageSize: options.imageSize } : {};
+  const graph = detected.format === 'tfjs-layers'
+    ? importLayersModel(artifacts, { inputShapes: withoutBatch(options.inputShapes), ...imageSize })
+    : importGraphModel(artifacts, {
+      ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
+      ...(options.outputs?.length ? { outputs: options.outputs } : {}),
+      ...(options.inputs?.length ? { inputs: options.inputs } : {}),
+      ...imageSize,
+    });
+  const { modelTopology, signature } = artifacts.modelJson as { modelTopology: object; signature?: object };
   const reference = options.reference
-    ? await tfjsReference(detected.format, { modelTopology: artifacts.modelJson.modelTopology as object, weightSpecs: artifacts.weightSpecs, weightData: artifacts.weightData })
+    ? await tfjsReference(
+      detected.format,
+      { modelTopology, ...(signature ? { signature } : {}), weightSpecs: artifacts.weightSpecs, weightData: artifacts.weightData },
+      detected.format === 'tfjs-graph' ? { outputs: graphModelOutputs(artifacts, options) } : undefined,
+    )
     : undefined;
   return {
     ...detected,
     // model.json plus its weight shards, as they sit on disk.
     sizeBytes: (await stat(detected.path)).size + artifacts.weightData.byteLength,
+    graph,
+    warnings: [],
+    ...(reference ? { reference } : {}),
+    dispose: () => reference?.dispose(),
+  };
+}
+
+/** Layers models take input shapes without the batch; --input-shape gives it (1, or -1). */
+function withoutBatch(shapes: Record<string, number[]> | undefined): Record<string, number[]> | undefined {
+  if (!shapes) return undefined;
+  return Object.fromEntries(Object.entries(shapes).map(([name, shape]) => {
+    if (shape.length < 2 || (shape[0] !== 1 && shape[0] !== -1)) {
+      throw new ConverterError('INVALID_OPTIONS', `--input-shape ${name}:${shape.join(',')}: give the batch first, as 1 (e.g. ${name}:1,224,224,3)`);
+    }
+    return [name, shape.slice(1)];
+  }));
+}
+
+/**
+ * Sources no JavaScript engine runs as they are (Keras files, SavedModels): the reference is the imported
+ * float Graph on Borde's tfjs engine.
+ */
+async function withGraphReference(
+  detected: { format: SourceFormat; path: string },
+  graph: Graph,
+  sizeBytes: number,
+  wantReference: boolean,
+): Promise<ImportedSource> {
+  const reference = wantReference ? await graphReference(graph) : undefined;
+  return {
+    ...detected,
+    sizeBytes,
     graph,
     warnings: [],
     ...(reference ? { reference } : {}),

@@ -4,15 +4,22 @@ import type { Graph } from '@borde/tflite';
 import type { ModelRunner } from '../verify/verify.js';
 import type { TensorValue } from '../verify/tensor-value.js';
 
-/** What tfjs needs to rebuild a model in memory (model.json's topology plus decoded weights). */
+/** What tfjs needs to rebuild a model in memory (model.json's topology and signature plus decoded weights). */
 export interface TfjsModelArtifacts {
   modelTopology: object;
+  /** model.json's `signature`: with it tfjs lists the outputs the model was exported with. */
+  signature?: object;
   weightSpecs: tf.io.WeightsManifestEntry[];
   weightData: ArrayBuffer;
 }
 
-function toTensors(inputs: TensorValue[]): tf.Tensor[] {
-  return inputs.map((t) => tf.tensor(t.data as Float32Array, [...t.shape], t.dtype === 'int32' ? 'int32' : 'float32'));
+/** Graph models: the node outputs to compute (`ref`) and the names they carry in the converted model (`key`). */
+export interface ReferenceOutputs {
+  outputs: { ref: string; key: string }[];
+}
+
+function toTensor(t: TensorValue): tf.Tensor {
+  return tf.tensor(t.data as Float32Array, [...t.shape], t.dtype === 'int32' ? 'int32' : t.dtype === 'bool' ? 'bool' : 'float32');
 }
 
 async function fromTensors(outputs: tf.Tensor | tf.Tensor[], names: string[]): Promise<TensorValue[]> {
@@ -26,8 +33,12 @@ async function fromTensors(outputs: tf.Tensor | tf.Tensor[], names: string[]): P
   return values;
 }
 
-/** The source tfjs model, run by TensorFlow.js itself: the reference a conversion is judged against. */
-export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifacts: TfjsModelArtifacts): Promise<{
+/**
+ * The source tfjs model, run by TensorFlow.js itself: the reference a conversion is judged against. Its
+ * outputs carry the names the converted model gives them, so the two are compared by name. Graph models
+ * are fed by input name (a Placeholder, a signature key, or a tensor a cut made an input).
+ */
+export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifacts: TfjsModelArtifacts, graph?: ReferenceOutputs): Promise<{
   name: string;
   run: ModelRunner;
   dispose(): void;
@@ -39,7 +50,7 @@ export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifa
     return {
       name: `tfjs ${tf.version.tfjs} layers (${tf.getBackend()})`,
       run: async (inputs) => {
-        const xs = toTensors(inputs);
+        const xs = inputs.map(toTensor);
         try {
           return await fromTensors(model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor | tf.Tensor[], model.outputNames);
         } finally {
@@ -50,14 +61,15 @@ export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifa
     };
   }
   const model = await tf.loadGraphModel(handler);
+  const refs = graph?.outputs.map((o) => o.ref) ?? model.outputs.map((o) => o.name);
+  const keys = graph?.outputs.map((o) => o.key) ?? refs;
   return {
     name: `tfjs ${tf.version.tfjs} graph (${tf.getBackend()})`,
     run: async (inputs) => {
-      const xs = toTensors(inputs);
+      const xs = inputs.map(toTensor);
       try {
-        const feed = Object.fromEntries(model.inputs.map((input, i) => [input.name, xs[i]!]));
-        const names = model.outputs.map((o) => o.name);
-        return await fromTensors((await model.executeAsync(feed, names)) as tf.Tensor | tf.Tensor[], names);
+        const feed = Object.fromEntries(xs.map((x, i) => [inputs[i]!.name ?? model.inputs[i]!.name, x]));
+        return await fromTensors(await execute(model, feed, refs), keys);
       } finally {
         tf.dispose(xs);
       }
@@ -85,4 +97,14 @@ export async function graphReference(graph: Graph): Promise<{ name: string; run:
     },
     dispose: () => executor.dispose(),
   };
+}
+
+/** execute() when the graph allows it (executeAsync warns on every call then); executeAsync for control flow and dynamic ops. */
+async function execute(model: tf.GraphModel, feed: Record<string, tf.Tensor>, refs: string[]): Promise<tf.Tensor | tf.Tensor[]> {
+  try {
+    return model.execute(feed, refs);
+  } catch (error) {
+    if (!/executeAsync/.test((error as Error).message)) throw error;
+    return model.executeAsync(feed, refs);
+  }
 }

@@ -1,9 +1,11 @@
 import type { Graph } from '@borde/tflite';
-import { compareOutputs, type TensorComparison } from './compare.js';
+import { ConverterError } from '../errors.js';
+import { compareTensors, type TensorComparison } from './compare.js';
+import { matchOutputs } from './match-outputs.js';
 import { seededInputs, type InputSpec } from './seeded-inputs.js';
 import type { TensorValue } from './tensor-value.js';
 
-/** Runs one model on inputs and gives its outputs in order. */
+/** Runs one model on inputs and gives its outputs, each named (signature key or tensor name). */
 export type ModelRunner = (inputs: TensorValue[]) => Promise<TensorValue[]>;
 
 export interface VerifyOptions {
@@ -63,19 +65,22 @@ export async function verifyOutputs(
   const seed = options.seed ?? 1;
   const samples = options.data ?? Array.from({ length: options.samples ?? 4 }, (_, i) =>
     seededInputs(inputSpecsOf(graph, options.inputRange), seed + i));
-  const perOutput = new Map<number, { name: string; maxAbs: number; lo: number; hi: number }>();
+  const perOutput = new Map<string, { name: string; maxAbs: number; lo: number; hi: number }>();
   for (const inputs of samples) {
     const [got, want] = await Promise.all([candidate.run(inputs), reference.run(inputs)]);
-    compareOutputs(got, want).forEach((c: TensorComparison, i) => {
-      const entry = perOutput.get(i) ?? { name: want[i]?.name ?? c.name, maxAbs: 0, lo: Infinity, hi: -Infinity };
+    const pairs = matchOutputs(got, want, { step: 'verify', candidate: candidate.name, reference: reference.name });
+    pairs.forEach(([actual, expected], i) => {
+      const name = expected.name ?? `output ${i}`;
+      const c = compareOrFail(actual, expected, name, candidate.name, reference.name);
+      const entry = perOutput.get(name) ?? { name, maxAbs: 0, lo: Infinity, hi: -Infinity };
       entry.maxAbs = Math.max(entry.maxAbs, c.maxAbsError);
-      for (const v of want[i]!.data as Float32Array) {
+      for (const v of expected.data as Float32Array) {
         if (Number.isFinite(v)) {
           if (v < entry.lo) entry.lo = v;
           if (v > entry.hi) entry.hi = v;
         }
       }
-      perOutput.set(i, entry);
+      perOutput.set(name, entry);
     });
   }
   const outputs = [...perOutput.values()].map(({ name, maxAbs, lo, hi }) => {
@@ -97,4 +102,14 @@ export async function verifyOutputs(
     maxRelError,
     passed: outputs.every((o) => o.maxRelError <= options.tolerance),
   };
+}
+
+/** A shape or dtype difference between outputs of the same name is a failed conversion, said as such. */
+function compareOrFail(actual: TensorValue, expected: TensorValue, name: string, candidate: string, reference: string): TensorComparison {
+  try {
+    return compareTensors(actual, expected, name);
+  } catch (error) {
+    throw new ConverterError('VERIFY_FAILED', `verification failed: ${(error as Error).message} (${candidate} against ${reference}); ` +
+      'nothing was written. Use --no-verify to write it anyway, and please report the model.', { cause: error });
+  }
 }

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../atomic-write.js';
 import { formatConvertReport } from '../format-convert-report.js';
 import type { CliOutput } from '../io.js';
 import { endProgress, progressReporter } from '../progress.js';
-import { parseInputSize, parseLabelMap, parseNumberList, positiveNumber } from '../parse-numbers.js';
+import { parseInputShape, parseInputSize, parseLabelMap, parseNumberList, parseTensorList, positiveNumber } from '../parse-numbers.js';
 
 interface ConvertFlags {
   output: string;
@@ -25,6 +25,9 @@ interface ConvertFlags {
   mean?: number | number[];
   std?: number | number[];
   inputSize?: number | [number, number];
+  inputShape?: Record<string, number[]>;
+  outputs?: string[];
+  inputs?: string[];
   columns?: string[];
   dropMissing?: boolean;
   shuffleSeed?: number;
@@ -59,7 +62,10 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .option('--scale <x>', 'image preprocessing: multiply pixel values (0..255) by x', positiveNumber('--scale'))
     .option('--mean <list>', 'image preprocessing: subtract, per channel (comma separated) or one value', (v) => parseNumberList(v, '--mean'))
     .option('--std <list>', 'image preprocessing: divide, per channel or one value', (v) => parseNumberList(v, '--std'))
-    .option('--input-size <h,w>', 'images: resize to this size when the model input size is dynamic', parseInputSize)
+    .option('--input-size <HxW>', 'images: resize calibration images to HxW (or H,W); also pins the dynamic height/width of an image input', parseInputSize)
+    .option('--input-shape <name:dims>', 'pin an input with unknown dimensions, batch first, e.g. images:1,224,224,3 (repeat per input; bare dims for a one-input model)', parseInputShape)
+    .option('--outputs <tensors>', 'graph models: export these node outputs (name or name:k, comma separated), cutting the graph after them', parseTensorList('--outputs'))
+    .option('--inputs <tensors>', 'graph models: make these node outputs the inputs, cutting the graph before them', parseTensorList('--inputs'))
     .option('--columns <list>', 'CSV: feature columns in order (names or 0-based indices)', (v) => v.split(','))
     .option('--drop-missing', "CSV: drop rows with missing values ('?', '', NA) instead of failing")
     .option('--shuffle-seed <n>', 'shuffle the calibration data with this seed before taking --samples', positiveNumber('--shuffle-seed'))
@@ -98,8 +104,13 @@ function convertOptions(flags: ConvertFlags): ConvertOptions {
   };
   const calibration = flags.calibration;
   const evalPath = flags.eval;
+  const size = flags.inputSize;
   return {
     quantize: flags.quantize ?? (flags.float16 ? 'float16' : 'none'),
+    ...(flags.inputShape ? { inputShapes: flags.inputShape } : {}),
+    ...(size !== undefined ? { imageSize: typeof size === 'number' ? [size, size] as [number, number] : size } : {}),
+    ...(flags.outputs ? { outputs: flags.outputs } : {}),
+    ...(flags.inputs ? { inputs: flags.inputs } : {}),
     verify: flags.verify,
     ...(flags.signature !== undefined ? { signature: flags.signature } : {}),
     ...(calibration ? { calibration: (inputs) => loadSamples(calibration, inputs, sampleOptions) } : {}),

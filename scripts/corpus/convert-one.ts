@@ -1,0 +1,77 @@
+// One corpus model, in its own process (memory, crashes and time stay its own): float32 conversion judged
+// against the source (tfjs for tfjs models, LiteRT for .tflite) on seeded inputs, then int8 calibrated on
+// crops of the photo the project ships. Prints one JSON line (CorpusResult).
+import * as tf from '@tensorflow/tfjs';
+import { ControlFlowError, convert, type ConvertOptions, type ModelInput, type TensorValue } from '@borde/converter';
+import { photoCrops } from './photo-crops.js';
+
+export interface CorpusResult {
+  format?: string;
+  floatOk: boolean;
+  /** The worst output: max abs error against the source, and that output's range. */
+  floatError?: { output: string; maxAbs: number; range: number; rel: number };
+  int8Written: boolean;
+  seconds: number;
+  /** What it took beyond the defaults (a cut, an input size), as CLI flags. */
+  flags: string[];
+  refusal?: string;
+  int8Refusal?: string;
+}
+
+tf.enableProdMode();
+const CALIBRATION_SAMPLES = Number(process.env.BORDE_CORPUS_SAMPLES ?? 8);
+const DEFAULT_IMAGE_SIZE: [number, number] = [256, 256];
+const calibration = (inputs: ModelInput[]): Promise<TensorValue[][]> => photoCrops(inputs, CALIBRATION_SAMPLES);
+
+const firstLines = (error: unknown): string => {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n').filter((l) => !l.startsWith('Supported ones are listed')).join(' ').replace(/\s+/g, ' ').slice(0, 4000);
+};
+
+async function run(path: string): Promise<CorpusResult> {
+  const start = performance.now();
+  const result: CorpusResult = { floatOk: false, int8Written: false, seconds: 0, flags: [] };
+  const options: ConvertOptions = {}; // verified as the CLI does: 4 seeded samples
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const { report } = await convert(path, options);
+      result.format = report.format;
+      const worst = [...report.verify!.outputs].sort((a, b) => b.maxRelError - a.maxRelError)[0]!;
+      result.floatError = { output: worst.name, maxAbs: worst.maxAbsError, range: worst.range, rel: worst.maxRelError };
+      result.floatOk = report.verify!.passed;
+      break;
+    } catch (error) {
+      const message = (error as Error).message ?? '';
+      // A user would follow the refusal's own advice once: the suggested cut, or an input size.
+      if (error instanceof ControlFlowError && error.suggestedOutputs.length > 0 && !options.outputs) {
+        options.outputs = error.suggestedOutputs;
+        result.flags.push(`--outputs ${error.suggestedOutputs.join(',')}`);
+        continue;
+      }
+      if (/unknown dimensions/.test(message) && /--input-size/.test(message) && !options.imageSize) {
+        options.imageSize = DEFAULT_IMAGE_SIZE;
+        result.flags.push(`--input-size ${DEFAULT_IMAGE_SIZE.join('x')}`);
+        continue;
+      }
+      const report = (error as { report?: { outputs: { name: string; maxAbsError: number; range: number; maxRelError: number }[] } }).report;
+      if (report) {
+        const worst = [...report.outputs].sort((a, b) => b.maxRelError - a.maxRelError)[0]!;
+        result.floatError = { output: worst.name, maxAbs: worst.maxAbsError, range: worst.range, rel: worst.maxRelError };
+      }
+      result.refusal = `${(error as { code?: string }).code ?? 'ERROR'}: ${firstLines(error)}`;
+      break;
+    }
+  }
+  if (result.floatOk) {
+    try {
+      await convert(path, { ...options, quantize: 'int8', calibration, verify: false });
+      result.int8Written = true;
+    } catch (error) {
+      result.int8Refusal = `${(error as { code?: string }).code ?? 'ERROR'}: ${firstLines(error)}`;
+    }
+  }
+  result.seconds = Number(((performance.now() - start) / 1000).toFixed(1));
+  return result;
+}
+
+console.log(JSON.stringify(await run(process.argv[2]!)));
