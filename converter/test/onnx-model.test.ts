@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { writeModel, type Graph } from '@borde/tflite';
+import { describe, expect, it } from 'vitest';
+import { InvalidSourceError, UnsupportedOpsError } from '../src/errors.js';
+import { importOnnxModel } from '../src/importers/onnx/index.js';
+import { optimize } from '../src/passes/index.js';
+import { onnxReference } from '../src/sources/onnx-reference.js';
+import { liteRtRunner } from '../src/verify/interpreter.js';
+import { verifyOutputs } from '../src/verify/verify.js';
+
+// Real PyTorch networks exported to ONNX once (fixtures/onnx/make_fixtures.py, seeded weights), at opset 13
+// (TorchScript exporter) and 18 (dynamo exporter). Each is imported, optimized and written as float32 TFLite,
+// run in LiteRT, and compared with ONNX Runtime on the same seeded inputs, outputs by name.
+
+const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/onnx/${name}`, import.meta.url)));
+
+function opCount(graph: Graph, opcode: string): number {
+  return graph.subgraphs[0]!.operators.filter((op) => op.opcode === opcode).length;
+}
+
+async function checkAgainstOnnxRuntime(file: string, options: Parameters<typeof importOnnxModel>[1] = {}) {
+  const bytes = fixture(file);
+  const imported = importOnnxModel(bytes, options);
+  const graph = optimize(imported.graph);
+  const reference = await onnxReference(bytes, imported, options.externalData);
+  const candidate = liteRtRunner(writeModel(graph));
+  try {
+    const report = await verifyOutputs(graph, candidate, reference, { tolerance: 1e-5, samples: 3 });
+    return { imported, graph, report };
+  } finally {
+    reference.dispose();
+    candidate.dispose();
+  }
+}
+
+const NETWORKS = [
+  { name: 'resnetish', outputs: ['logits'] },
+  { name: 'mobilenetish', outputs: ['probabilities'] },
+  { name: 'encdec', outputs: ['map', 'pooled'] },
+  { name: 'mlp', outputs: ['log_probs'] },
+];
+
+describe('ONNX importer: exported PyTorch networks against ONNX Runtime', () => {
+  for (const net of NETWORKS) {
+    for (const opset of [13, 18]) {
+      it(`${net.name} (opset ${opset}) matches ONNX Runtime within 1e-5 of the output range in LiteRT`, async () => {
+        const { graph, report } = await checkAgainstOnnxRuntime(`${net.name}-opset${opset}.onnx`);
+        expect(report.outputs.map((o) => o.name)).toEqual(net.outputs);
+        for (const o of report.outputs) expect(o.maxAbsError / o.range, `${o.name}: ${JSON.stringify(o)}`).toBeLessThan(1e-5);
+        expect(report.passed).toBe(true);
+        // Image networks run NHWC from the input on: no layout TRANSPOSE anywhere.
+        expect(opCount(graph, 'TRANSPOSE')).toBe(0);
+      }, 60_000);
+    }
+  }
+
+  it('takes NHWC image inputs by default and NCHW ones with keepNchwIo (one TRANSPOSE after the input)', async () => {
+    const nhwc = importOnnxModel(fixture('resnetish-opset13.onnx'));
+    const sub = nhwc.graph.subgraphs[0]!;
+    expect(sub.tensors[sub.inputs[0]!]!.shape).toEqual([1, 32, 32, 3]);
+    expect(nhwc.inputs).toEqual([{ name: 'image', perm: [0, 2, 3, 1] }]);
+    const { graph, report } = await checkAgainstOnnxRuntime('resnetish-opset13.onnx', { keepNchwIo: true });
+    const s = graph.subgraphs[0]!;
+    expect(s.tensors[s.inputs[0]!]!.shape).toEqual([1, 3, 32, 32]);
+    expect(opCount(graph, 'TRANSPOSE')).toBe(1);
+    expect(report.passed).toBe(true);
+  }, 60_000);
+
+  it('resolves a dynamic batch with inputShapes and refuses a shape of the wrong rank', () => {
+    const imported = importOnnxModel(fixture('mlp-opset13.onnx'), { inputShapes: { features: [4, 12] } });
+    const sub = imported.graph.subgraphs[0]!;
+    expect(sub.tensors[sub.inputs[0]!]!.shape).toEqual([4, 12]);
+    expect(() => importOnnxModel(fixture('mlp-opset13.onnx'), { inputShapes: { features: [12] } })).toThrow(/--input-shape for 'features' has 1 dimensions/);
+  });
+
+  it('fuses the exporters\' Erf GELU into one GELU op', () => {
+    const { graph } = importOnnxModel(fixture('mlp-opset13.onnx'));
+    expect(opCount(graph, 'GELU')).toBe(1);
+  });
+
+  it('reads weights from an external data file given by name, and names a missing one', async () => {
+    const data = fixture('mlp-external.onnx.data');
+    const { report } = await checkAgainstOnnxRuntime('mlp-external.onnx', { externalData: { 'mlp-external.onnx.data': data } });
+    expect(report.passed).toBe(true);
+    expect(() => importOnnxModel(fixture('mlp-external.onnx'))).toThrow(/external data file 'mlp-external.onnx.data', which was not found/);
+    expect(() => importOnnxModel(fixture('mlp-external.onnx'), { externalData: { 'mlp-external.onnx.data': data.subarray(0, 100) } })).toThrow(InvalidSourceError);
+  }, 60_000);
+
+  it('refuses a corrupt protobuf with a typed error', () => {
+    const bytes = fixture('resnetish-opset13.onnx');
+    expect(() => importOnnxModel(bytes.subarray(0, bytes.byteLength / 2))).toThrow(InvalidSourceError);
+    expect(() => importOnnxModel(new TextEncoder().encode('{"not": "onnx"}'))).toThrow(/not a valid ONNX file/);
+  });
+
+  it('lists an op of another domain, naming the domain, in one UnsupportedOpsError', () => {
+    let error: unknown;
+    try {
+      importOnnxModel(fixture('other-domain.onnx'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnsupportedOpsError);
+    const items = (error as UnsupportedOpsError).items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ type: 'FusedGelu', detail: expect.stringContaining("domain 'com.microsoft'") });
+  });
+});
