@@ -20,6 +20,10 @@ export interface ConvertOptions extends QuantizeOptions {
   verify?: boolean;
   /** Seeded samples for verification (default 4). */
   verifySamples?: number;
+  /** Static shapes for source inputs with dynamic dimensions, by name, in the source's layout (NCHW for ONNX). */
+  inputShapes?: Record<string, number[]>;
+  /** ONNX sources: keep rank-4 inputs/outputs NCHW in the written model (default NHWC). */
+  keepNchwIo?: boolean;
   /** Progress of the long steps, for a CLI or a UI. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -78,7 +82,11 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
   }
 
   progress({ step: 'import', message: `importing ${sourcePath}` });
-  const source = await importSource(sourcePath, { reference: options.verify !== false });
+  const source = await importSource(sourcePath, {
+    reference: options.verify !== false,
+    ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
+    ...(options.keepNchwIo ? { keepNchwIo: true } : {}),
+  });
   try {
     progress({ step: 'optimize', message: 'folding batch norms, fusing activations, folding constants' });
     const floatGraph = optimize(source.graph);

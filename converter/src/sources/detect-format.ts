@@ -1,8 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConverterError, InvalidSourceError } from '../errors.js';
+import { isOnnxModel } from '../importers/onnx/index.js';
 
-export type SourceFormat = 'tfjs-layers' | 'tfjs-graph' | 'tflite';
+export type SourceFormat = 'tfjs-layers' | 'tfjs-graph' | 'tflite' | 'onnx';
 
 export interface DetectedSource {
   format: SourceFormat;
@@ -12,7 +13,8 @@ export interface DetectedSource {
 
 /**
  * Tells the source format from the file, not the file name alone: a `.tflite` must carry the `TFL3`
- * identifier; a model.json is a graph model when its topology is a list of TensorFlow nodes.
+ * identifier; a model.json is a graph model when its topology is a list of TensorFlow nodes; an ONNX file
+ * must decode as a ModelProto with an ir_version and a graph.
  */
 export async function detectSourceFormat(path: string): Promise<DetectedSource> {
   const info = await stat(path).catch((error: unknown) => {
@@ -29,9 +31,11 @@ export async function detectSourceFormat(path: string): Promise<DetectedSource> 
   if (/\.json$/i.test(file)) return { format: await tfjsFormat(file), path: file };
   const head = await readHead(file);
   if (head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === 'TFL3') return { format: 'tflite', path: file };
+  // By name or by content: a damaged .onnx file then gets the ONNX reader's own diagnosis.
+  if (/\.onnx$/i.test(file) || isOnnxModel(new Uint8Array(await readFile(file)))) return { format: 'onnx', path: file };
   throw new ConverterError(
     'UNSUPPORTED_FORMAT',
-    `${path}: not a model Borde can convert; expected a TensorFlow.js model.json (or its folder) or a .tflite file`,
+    `${path}: not a model Borde can convert; expected a TensorFlow.js model.json (or its folder), a .tflite or an .onnx file`,
   );
 }
 

@@ -32,14 +32,15 @@ interface ConvertFlags {
   dynamicMinElements?: number;
   json?: boolean;
   verify: boolean;
+  keepNchwIo?: boolean;
 }
 
 /** `borde convert <model> -o <out.tflite> [--quantize int8 --calibration <data>] [--json] [--no-verify]`. */
 export function registerConvert(program: Command, output: CliOutput): void {
   program
     .command('convert')
-    .description('convert a TensorFlow.js model (model.json or folder) or a float .tflite to TFLite, and prove it')
-    .argument('<model>', 'model.json, its folder, or a float .tflite file')
+    .description('convert a TensorFlow.js model (model.json or folder), a float .tflite or an ONNX model to TFLite, and prove it')
+    .argument('<model>', 'model.json, its folder, a float .tflite or an .onnx file')
     .requiredOption('-o, --output <file>', 'where to write the .tflite')
     .addOption(new Option('--quantize <mode>', 'int8 (full integer, needs --calibration), dynamic (int8 weights), float16')
       .choices(['int8', 'dynamic', 'float16']))
@@ -64,6 +65,7 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .option('--shuffle-seed <n>', 'shuffle the calibration data with this seed before taking --samples', positiveNumber('--shuffle-seed'))
     .option('--label-map <pairs>', 'evaluation labels: raw=class pairs, e.g. 2=0,4=1', parseLabelMap)
     .option('--dynamic-min-elements <n>', 'dynamic mode: weights with fewer elements stay float (TFLite: 1024)', positiveNumber('--dynamic-min-elements'))
+    .option('--keep-nchw-io', 'ONNX: keep image inputs/outputs NCHW (default: NHWC, TFLite\'s layout)')
     .option('--json', 'print the report as JSON on stdout')
     .option('--no-verify', 'skip verifying the float model against the source')
     .action(async (source: string, flags: ConvertFlags) => {
@@ -99,6 +101,7 @@ function convertOptions(flags: ConvertFlags): ConvertOptions {
   return {
     quantize: flags.quantize ?? (flags.float16 ? 'float16' : 'none'),
     verify: flags.verify,
+    ...(flags.keepNchwIo ? { keepNchwIo: true } : {}),
     ...(calibration ? { calibration: (inputs) => loadSamples(calibration, inputs, sampleOptions) } : {}),
     ...(evalPath ? { evalData: (inputs) => loadLabelledData(evalPath, inputs, { ...sampleOptions, limit: Infinity }) } : {}),
     calibrationMethod: flags.calibrationMethod ?? 'minmax',

@@ -17,13 +17,24 @@ function pool(opcode: 'MAX_POOL_2D' | 'AVERAGE_POOL_2D'): OnnxOpDef {
       if (opcode === 'AVERAGE_POOL_2D' && window.explicit && ctx.int('count_include_pad', 0) === 0) {
         throw new ImportFault(`pads [${window.explicit.join(', ')}] with count_include_pad=0 (TFLite averages over SAME padding only)`);
       }
-      // Max pooling pads with the lowest float so padding never wins; average pooling with count_include_pad pads zeros.
-      const x = padForWindow(ctx, ctx.nhwc(input), window, opcode === 'MAX_POOL_2D' ? -3.4028234663852886e38 : 0);
+      // Max pooling pads with a value that never wins: 0 after a ReLU-like op (a plain PAD, and a padded tensor
+      // whose range int8 calibration can use), else the lowest float. Average pooling with count_include_pad pads zeros.
+      const stored = ctx.nhwc(input);
+      const fill = opcode === 'MAX_POOL_2D' && !nonNegative(ctx, stored.index) ? -3.4028234663852886e38 : 0;
+      const x = padForWindow(ctx, stored, window, fill);
       const out = ctx.output([n, c, window.out[0], window.out[1]], 'float32', NHWC);
       ctx.op(opcode, [x], [out], 'Pool2DOptions', { ...windowOptions(window), filterHeight: kernel[0], filterWidth: kernel[1], fusedActivationFunction: 0 });
       return out;
     },
   };
+}
+
+const NON_NEGATIVE = new Set(['RELU', 'RELU6', 'LOGISTIC']);
+
+/** Whether the tensor is the output of an op whose values are never negative. */
+function nonNegative(ctx: OnnxContext, index: number): boolean {
+  const producer = ctx.layout.builder.operators.find((op) => op.outputs.includes(index));
+  return producer !== undefined && NON_NEGATIVE.has(producer.opcode);
 }
 
 function globalPool(opcode: 'MEAN' | 'REDUCE_MAX'): OnnxOpDef {
