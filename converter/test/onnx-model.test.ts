@@ -86,6 +86,13 @@ describe('ONNX importer: exported PyTorch networks against ONNX Runtime', () => 
     expect(() => importOnnxModel(fixture('mlp-external.onnx'), { externalData: { 'mlp-external.onnx.data': data.subarray(0, 100) } })).toThrow(InvalidSourceError);
   }, 60_000);
 
+  it('reads the same weights from a Node Buffer (a view into a shared pool) as from a plain Uint8Array', () => {
+    const file = new URL('./fixtures/onnx/mlp-opset13.onnx', import.meta.url);
+    const fromBuffer = importOnnxModel(readFileSync(file)).graph.subgraphs[0]!.tensors.filter((t) => t.data);
+    const fromCopy = importOnnxModel(fixture('mlp-opset13.onnx')).graph.subgraphs[0]!.tensors.filter((t) => t.data);
+    expect(fromBuffer.map((t) => [t.name, Array.from(t.data!)])).toEqual(fromCopy.map((t) => [t.name, Array.from(t.data!)]));
+  });
+
   it('refuses a corrupt protobuf with a typed error', () => {
     const bytes = fixture('resnetish-opset13.onnx');
     expect(() => importOnnxModel(bytes.subarray(0, bytes.byteLength / 2))).toThrow(InvalidSourceError);

@@ -62,9 +62,8 @@ class OnnxImporter {
 
   run(): ImportedOnnx {
     const { model } = this;
-    if (model.opset < 7) throw new InvalidSourceError(`the ONNX model uses operator set ${model.opset}; re-export it with opset ${ONNX_OPSETS.min} or later`);
     if (model.opset < ONNX_OPSETS.min || model.opset > ONNX_OPSETS.max) {
-      this.warnings.push(`operator set ${model.opset} is outside the tested range ${ONNX_OPSETS.min}-${ONNX_OPSETS.max}`);
+      this.warnings.push(`operator set ${model.opset} is outside the tested range ${ONNX_OPSETS.min}-${ONNX_OPSETS.max}; the output is still verified against ONNX Runtime`);
     }
     for (const [name, c] of model.initializers) this.values.set(name, { kind: 'const', c });
     const ioPerm = (rank: number): number[] | undefined => (rank === 4 && !this.options.keepNchwIo ? NHWC : undefined);
@@ -80,12 +79,16 @@ class OnnxImporter {
     if (unsupported.length > 0) throw new UnsupportedOpsError(FORMAT, unsupported);
 
     if (model.outputs.length === 0) throw new InvalidSourceError('the ONNX graph lists no outputs');
+    const taken = new Set(inputs.map((i) => i.tensor.index));
     const outputs = model.outputs.map((info) => {
       const v = this.values.get(info.name);
       if (v === undefined || v.kind === 'poison') throw new InvalidSourceError(`output '${info.name}' is produced by no node of the ONNX graph`);
       if (v.kind === 'const') throw new InvalidSourceError(`output '${info.name}' is a constant (it does not depend on any input); TFLite needs a computed output`);
       const perm = ioPerm(v.shape.length) ?? identity(v.shape.length);
-      const stored = this.layout.toPerm(v, perm);
+      let stored = this.layout.toPerm(v, perm);
+      // A model input passed straight through, or one tensor given as two outputs: TFLite needs a tensor of its own.
+      if (taken.has(stored.index)) stored = this.copy(stored, info.name);
+      taken.add(stored.index);
       this.nameOutput(stored, info.name);
       return { name: info.name, index: stored.index, perm: perm.every((p, i) => p === i) ? undefined : perm };
     });
@@ -108,6 +111,16 @@ class OnnxImporter {
     };
   }
 
+  /** A RESHAPE to the same shape: a new tensor with the same values (kept by the identity pass at the boundary). */
+  private copy(t: TensorValue, name: string): TensorValue {
+    const builder = this.layout.builder;
+    const out = this.layout.tensor(name, t.shape, t.dtype, t.perm);
+    const shape = builder.tensors[t.index]!.shape;
+    builder.op('RESHAPE', [this.layout.physical(t), { kind: 'const', c: { name: `${name}/shape`, dtype: 'int32', shape: [shape.length], data: Int32Array.from(shape) } }],
+      [this.layout.physical(out)], 'ReshapeOptions', { newShape: shape });
+    return out;
+  }
+
   /** The TFLite tensor of an output carries the ONNX output's name (a layout TRANSPOSE may have made a new one). */
   private nameOutput(t: TensorValue, name: string): void {
     const tensors = this.layout.builder.tensors;
@@ -126,13 +139,14 @@ class OnnxImporter {
       return override.slice();
     }
     if (!info.shape) throw new InvalidSourceError(`input '${info.name}' has an unknown rank: give its shape with --input-shape ${info.name}=...`);
-    const shape = info.shape.map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? 1 : -1));
+    const shape = info.shape.map((d, i) => (typeof d === 'number' && d >= 0 ? d : i === 0 ? 1 : -1));
     if (shape.some((d) => d < 0)) {
       throw new InvalidSourceError(
         `input '${info.name}' has dynamic dimensions [${info.shape.map((d) => d ?? '?').join(', ')}]: give its shape in the model's layout ` +
           `(NCHW for an image model) with --input-shape ${info.name}=${shape.map((d) => (d < 0 ? 'N' : d)).join(',')} (options.inputShapes)`,
       );
     }
+    if (shape.some((d) => d === 0)) throw new InvalidSourceError(`input '${info.name}' has a zero-size dimension [${shape.join(', ')}]; TFLite inputs here are not empty`);
     return shape;
   }
 
@@ -166,6 +180,10 @@ class OnnxImporter {
     }
     if (PASS_THROUGH.has(node.opType)) {
       if (inputs[0] === undefined) return reject('has no input');
+      const training = inputs[2];
+      if (node.opType === 'Dropout' && (training?.kind === 'tensor' || (training?.kind === 'const' && training.c.data[0]))) {
+        return reject('training_mode is set: random dropout at inference has no TFLite equivalent; export the model in eval mode');
+      }
       this.values.set(node.outputs[0]!, inputs[0]);
       // Dropout's optional mask output is training-only; nothing at inference reads it.
       return;

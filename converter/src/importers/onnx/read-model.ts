@@ -224,8 +224,9 @@ export function decodeTensor(t: Obj, options: ReadOnnxOptions, fallbackName = 't
     case ONNX_DTYPE.FLOAT: {
       if (has) {
         if (raw!.byteLength !== count * 4) fail(`has ${raw!.byteLength} bytes of data for shape [${shape.join(', ')}] (${count} x 4 expected)`);
-        // Copy: the decoder's buffer may not be 4-byte aligned.
-        return { name, dtype: 'float32', shape, data: new Float32Array(raw!.slice().buffer) };
+        // Copy (new Uint8Array of a view copies): the bytes may be an unaligned view of a larger buffer, a
+        // Node Buffer's pool among them, whose slice() does not copy.
+        return { name, dtype: 'float32', shape, data: new Float32Array(new Uint8Array(raw!).buffer) };
       }
       return { name, dtype: 'float32', shape, data: Float32Array.from(typed(t.float_data as number[])) };
     }

@@ -100,6 +100,7 @@ const convTranspose: OnnxOpDef = {
         pads[i + 2] = total - begin;
       }
     } else if (autoPad === 'VALID') pads = [0, 0, 0, 0];
+    if (pads.some((p) => p < 0)) throw new ImportFault(`an output larger than the full transposed convolution (pads [${pads.join(', ')}])`);
     const outSize = [0, 1].map((i) => full[i]! + outPad[i]! - pads[i]! - pads[i + 2]!);
     const filter = reorder(w, [1, 2, 3, 0], `${w.name}/ohwi`); // [I, O, kH, kW] -> [O, kH, kW, I]
     const x = ctx.nhwc(input);

@@ -9,6 +9,8 @@ const NO_ACT = { fusedActivationFunction: 0 };
 
 /** An element-wise op over run-time operands, stored in the first operand's order. */
 export function emitElementwise(ctx: OnnxContext, opcode: string, operands: OnnxValue[], optionsType?: string, options?: Record<string, unknown>, suffix?: string): TensorValue {
+  const dtypes = new Set(operands.map(dtypeOf));
+  if (dtypes.size > 1) throw new ImportFault(`operands of different types (${[...dtypes].join(', ')}); TFLite ${opcode} takes one type`);
   const { values, shape, perm } = alignOperands(ctx, operands);
   const dtype = opcode === 'LESS' || opcode === 'GREATER' || opcode === 'EQUAL' ? 'bool' : dtypeOf(operands.find((v) => v.kind === 'tensor') ?? operands[0]!);
   const out = suffix === undefined ? ctx.output(shape, dtype, perm) : ctx.intermediate(suffix, shape, dtype, perm);
@@ -20,6 +22,23 @@ function binary(opcode: string, optionsType: string | undefined, fold: (a: tf.Te
   return {
     convert: (ctx) => emitElementwise(ctx, opcode, [ctx.input(0), ctx.input(1)], optionsType, optionsType ? NO_ACT : undefined),
     fold: (_ctx, [a, b]) => fold(a!, b!),
+  };
+}
+
+/** Max/Min/Sum over any number of inputs: a chain of binary ops. */
+function variadic(opcode: string, optionsType: string | undefined, fold: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OnnxOpDef {
+  return {
+    convert(ctx) {
+      const operands = ctx.inputs.filter((v): v is OnnxValue => v !== undefined);
+      if (operands.length === 1) return operands[0]!;
+      let current = operands[0]!;
+      for (let k = 1; k < operands.length; k++) {
+        const last = k === operands.length - 1;
+        current = emitElementwise(ctx, opcode, [current, operands[k]!], optionsType, optionsType ? NO_ACT : undefined, last ? undefined : `step${k}`);
+      }
+      return current;
+    },
+    fold: (_ctx, xs) => xs.filter((x): x is tf.Tensor => x !== undefined).reduce((a, b) => fold(a, b)),
   };
 }
 
@@ -142,8 +161,9 @@ export const ELEMENTWISE_OPS: OnnxOpTable = {
     fold: (_ctx, [a, b]) => (a!.dtype === 'int32' ? tf.cast(tf.div(a!, b!), 'int32') : tf.div(a!, b!)),
   },
   Pow: binary('POW', undefined, tf.pow),
-  Max: binary('MAXIMUM', undefined, tf.maximum),
-  Min: binary('MINIMUM', undefined, tf.minimum),
+  Max: variadic('MAXIMUM', undefined, tf.maximum),
+  Min: variadic('MINIMUM', undefined, tf.minimum),
+  Sum: variadic('ADD', 'AddOptions', tf.add),
   Equal: binary('EQUAL', undefined, tf.equal),
   Less: binary('LESS', undefined, tf.less),
   Greater: binary('GREATER', undefined, tf.greater),

@@ -3,6 +3,7 @@ import { ImportFault, type OnnxContext, type TensorValue } from '../context.js';
 import type { ConstTensor } from '../../graph-ops/types.js';
 import { broadcastShapes } from '../../broadcast.js';
 import type { OnnxOpTable } from './table.js';
+import { emitElementwise } from './elementwise.js';
 
 function transpose2d(c: ConstTensor, name: string, scale = 1): ConstTensor {
   const [r, k] = c.shape as [number, number];
@@ -13,11 +14,11 @@ function transpose2d(c: ConstTensor, name: string, scale = 1): ConstTensor {
 }
 
 /** FULLY_CONNECTED: x [..., K] times weights [N, K] (TFLite's layout) plus bias [N]; ONNX order on the input. */
-function fullyConnected(ctx: OnnxContext, x: TensorValue, weights: ConstTensor, bias: ConstTensor | undefined): TensorValue {
+function fullyConnected(ctx: OnnxContext, x: TensorValue, weights: ConstTensor, bias: ConstTensor | undefined, suffix?: string): TensorValue {
   const a = ctx.logical(x);
   const n = weights.shape[0]!;
   const shape = [...a.shape.slice(0, -1), n];
-  const out = ctx.output(shape);
+  const out = suffix === undefined ? ctx.output(shape) : ctx.intermediate(suffix, shape);
   const b = bias ?? { name: `${ctx.node.outputs[0]}/bias`, dtype: 'float32' as const, shape: [n], data: new Float32Array(n) };
   ctx.op('FULLY_CONNECTED', [a, { kind: 'const', c: weights }, { kind: 'const', c: b }], [out], 'FullyConnectedOptions', {
     fusedActivationFunction: 0, weightsFormat: 0, keepNumDims: a.shape.length > 2, asymmetricQuantizeInputs: false, quantizedBiasType: 0,
@@ -62,7 +63,12 @@ export const MATMUL_OPS: OnnxOpTable = {
       if (c !== undefined) {
         if (c.kind !== 'const') throw new ImportFault('C (input 3) must be an initializer');
         const size = c.c.data.length;
-        if (size !== 1 && size !== n) throw new ImportFault(`C of shape [${c.c.shape.join(', ')}] is not a per-output bias`);
+        if (size !== 1 && size !== n) {
+          // A full [M, N] addend: FULLY_CONNECTED without bias, then ADD beta * C.
+          const product = fullyConnected(ctx, a, weights, undefined, 'product');
+          const addend = ctx.constant('beta_c', 'float32', c.c.shape, Float32Array.from(c.c.data, (v) => v * beta));
+          return emitElementwise(ctx, 'ADD', [product, addend], 'AddOptions', { fusedActivationFunction: 0 });
+        }
         bias = { name: `${c.c.name}/bias`, dtype: 'float32', shape: [n], data: Float32Array.from({ length: n }, (_v, i) => c.c.data[size === 1 ? 0 : i]! * beta) };
       }
       return fullyConnected(ctx, a, weights, bias);

@@ -13,7 +13,7 @@ function pool(opcode: 'MAX_POOL_2D' | 'AVERAGE_POOL_2D'): OnnxOpDef {
       const kernel = ctx.ints('kernel_shape') as [number, number] | undefined;
       if (!kernel || kernel.length !== 2) throw new ImportFault('kernel_shape must list 2 sizes');
       const [n, c, h, w] = input.shape as [number, number, number, number];
-      const window = readWindow(ctx, [h, w], kernel, { ceil: ctx.int('ceil_mode', 0) === 1 });
+      const window = readWindow(ctx, [h, w], kernel, { ceil: ctx.int('ceil_mode', 0) === 1, explicitPads: opcode === 'AVERAGE_POOL_2D' && ctx.int('count_include_pad', 0) === 1 });
       if (opcode === 'AVERAGE_POOL_2D' && window.explicit && ctx.int('count_include_pad', 0) === 0) {
         throw new ImportFault(`pads [${window.explicit.join(', ')}] with count_include_pad=0 (TFLite averages over SAME padding only)`);
       }
@@ -83,10 +83,13 @@ function reduce(opcode: 'MEAN' | 'REDUCE_MAX' | 'SUM' | 'REDUCE_MIN' | 'REDUCE_P
     convert(ctx) {
       const x = ctx.tensorInput(0);
       const axes = axesOf(ctx, x.shape.length);
-      if (axes.length === 0) throw new ImportFault('an empty axes list with noop_with_empty_axes is an identity; not supported here');
+      if (axes.length === 0) return x; // noop_with_empty_axes: the input itself
       return emitReduce(ctx, opcode, x, axes, ctx.int('keepdims', 1) === 1);
     },
-    fold: (ctx, [x]) => fold(x!, axesOf(ctx, x!.rank), ctx.int('keepdims', 1) === 1),
+    fold: (ctx, [x]) => {
+      const axes = axesOf(ctx, x!.rank);
+      return axes.length === 0 ? x!.clone() : fold(x!, axes, ctx.int('keepdims', 1) === 1);
+    },
   };
 }
 

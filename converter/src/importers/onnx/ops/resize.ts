@@ -22,6 +22,8 @@ function resize(ctx: OnnxContext, upsample: boolean) {
     const scales = upsample && ctx.opset < 9 ? (attr?.kind === 'floats' ? attr.value : []) : Array.from(ctx.constInput(scalesIndex, 'scales').data);
     if (scales.length !== 4 || scales[0] !== 1 || scales[1] !== 1) throw new ImportFault('scales must be [1, 1, sh, sw] (N and C kept)');
     [outH, outW] = [Math.floor(h * scales[2]!), Math.floor(w * scales[3]!)];
+    // ONNX maps coordinates with the given scale, TFLite with the size ratio: they agree only when the scale is exact.
+    if (outH !== h * scales[2]! || outW !== w * scales[3]!) throw new ImportFault(`scales [${scales.join(', ')}] do not give whole output sizes from [${h}, ${w}] (TFLite resizes by the size ratio)`);
   }
   const mode = ctx.string('mode', 'nearest');
   const coord = upsample || ctx.opset < 11 ? 'asymmetric' : ctx.string('coordinate_transformation_mode', 'half_pixel');
@@ -36,7 +38,7 @@ function resize(ctx: OnnxContext, upsample: boolean) {
   } else if (mode === 'nearest') {
     const integerScale = outH % h === 0 && outW % w === 0;
     if (coord === 'asymmetric' && nearestMode === 'floor') { /* TFLite's default */ }
-    else if ((coord === 'half_pixel' || coord === 'pytorch_half_pixel') && (nearestMode === 'round_prefer_ceil' || integerScale)) halfPixelCenters = true;
+    else if ((coord === 'half_pixel' || coord === 'pytorch_half_pixel') && (nearestMode === 'round_prefer_ceil' || (nearestMode === 'round_prefer_floor' && integerScale))) halfPixelCenters = true;
     else if (coord === 'align_corners' && nearestMode === 'round_prefer_ceil') alignCorners = true;
     else if (coord === 'asymmetric' && integerScale && ctx.opset < 11) { /* Upsample/Resize-10: floor of x / scale */ }
     else throw new ImportFault(`nearest resize with coordinate_transformation_mode '${coord}' and nearest_mode '${nearestMode}' has no TFLite equivalent`);

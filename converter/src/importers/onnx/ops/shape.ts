@@ -142,6 +142,7 @@ const slice: OnnxOpDef = {
   convert(ctx) {
     const x = ctx.tensorInput(0);
     const spec = sliceSpec(ctx, x.shape);
+    if (spec.out.some((d) => d === 0)) throw new ImportFault(`the slice is empty (shape [${spec.out.join(', ')}]); TFLite tensors here are not empty`);
     const perm = permOf(x);
     const out = ctx.output(spec.out, x.dtype, perm);
     // An end of -1 with a negative step means "through index 0": the end mask says so.

@@ -23,7 +23,7 @@ function sameBegin(size: number, k: number, s: number, lower: boolean): [number,
  * Reads kernel_shape/strides/dilations/pads/auto_pad (and ceil_mode for pools) for a spatial [H, W] input.
  * Pads equal to TensorFlow's SAME become SAME; other pads become an explicit PAD before a VALID window.
  */
-export function readWindow(ctx: OnnxContext, spatial: [number, number], kernel: [number, number], options: { ceil?: boolean } = {}): Window2D {
+export function readWindow(ctx: OnnxContext, spatial: [number, number], kernel: [number, number], options: { ceil?: boolean; explicitPads?: boolean } = {}): Window2D {
   const strides = (ctx.ints('strides') ?? [1, 1]) as [number, number];
   const dilations = (ctx.ints('dilations') ?? [1, 1]) as [number, number];
   if (strides.length !== 2 || dilations.length !== 2) throw new ImportFault('only 2-D windows (NCHW input) are supported');
@@ -53,6 +53,8 @@ export function readWindow(ctx: OnnxContext, spatial: [number, number], kernel: 
   if (out.some((d) => d <= 0)) throw new ImportFault(`the window is larger than the padded input [${spatial.join(', ')}]`);
   const window = { kernel, strides, dilations, out };
   if (pads.every((p) => p === 0)) return { ...window, padding: 'VALID' };
+  // SAME padding leaves the padding out of an average; count_include_pad counts it, so it must be real.
+  if (options.explicitPads) return { ...window, padding: 'VALID', explicit: pads as [number, number, number, number] };
   const [sh0, sh1] = sameBegin(spatial[0], eff[0]!, strides[0], false);
   const [sw0, sw1] = sameBegin(spatial[1], eff[1]!, strides[1], false);
   if (pads[0] === sh0 && pads[2] === sh1 && pads[1] === sw0 && pads[3] === sw1) return { ...window, padding: 'SAME' };
