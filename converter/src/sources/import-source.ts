@@ -83,8 +83,11 @@ async function importOnnxSource(path: string, options: ImportSourceOptions): Pro
     ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
     ...(options.keepNchwIo ? { keepNchwIo: true } : {}),
   });
-  const layoutNotes = imported.inputs.filter((i) => i.perm).map((i) =>
-    `input '${i.name}' is NHWC in the written model (ONNX has it NCHW): give calibration and evaluation data as NHWC, or convert with --keep-nchw-io`);
+  const layoutNotes = [
+    ...imported.inputs.filter((i) => i.perm).map((i) =>
+      `input '${i.name}' is NHWC in the written model (ONNX has it NCHW): give calibration and evaluation data as NHWC, or convert with --keep-nchw-io`),
+    ...imported.outputs.filter((o) => o.perm).map((o) => `output '${o.name}' is NHWC in the written model (ONNX has it NCHW)`),
+  ];
   const reference = options.reference ? await onnxReference(bytes, imported, externalData) : undefined;
   return {
     format: 'onnx',

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Graph, SignatureTensor } from '@borde/tflite';
 import { InvalidSourceError, UnsupportedOpsError } from '../../errors.js';
 import type { ConstTensor } from '../graph-ops/types.js';
-import { ImportFault, LayoutBuilder, NHWC, OnnxContext, identity, type OnnxValue, type TensorValue } from './context.js';
+import { ImportFault, LayoutBuilder, NHWC, OnnxContext, identity, samePerm, type OnnxValue, type TensorValue } from './context.js';
 import { ONNX_OPS, PASS_THROUGH } from './ops/index.js';
 import { readOnnxModel, type OnnxModel, type OnnxNode, type ReadOnnxOptions } from './read-model.js';
 import { ONNX_DTYPE, ONNX_DTYPE_NAMES } from './schema.js';
@@ -16,7 +16,8 @@ export interface ImportOnnxOptions extends ReadOnnxOptions {
   inputShapes?: Record<string, number[]>;
   /**
    * Keep rank-4 inputs and outputs in ONNX's NCHW order (one TRANSPOSE after each such input and before
-   * each such output). Default: the written model takes and gives NHWC, TFLite's native image layout.
+   * each output computed NHWC). Default: the written model takes rank-4 inputs NHWC, TFLite's native image
+   * layout, and gives each rank-4 output in the order it was computed in (NHWC after image ops).
    */
   keepNchwIo?: boolean;
 }
@@ -84,7 +85,8 @@ class OnnxImporter {
       const v = this.values.get(info.name);
       if (v === undefined || v.kind === 'poison') throw new InvalidSourceError(`output '${info.name}' is produced by no node of the ONNX graph`);
       if (v.kind === 'const') throw new InvalidSourceError(`output '${info.name}' is a constant (it does not depend on any input); TFLite needs a computed output`);
-      const perm = ioPerm(v.shape.length) ?? identity(v.shape.length);
+      // An output stored NHWC stays so (no TRANSPOSE at the end) unless NCHW I/O is asked for.
+      const perm = !this.options.keepNchwIo && v.perm && samePerm(v.perm, NHWC) ? NHWC : identity(v.shape.length);
       let stored = this.layout.toPerm(v, perm);
       // A model input passed straight through, or one tensor given as two outputs: TFLite needs a tensor of its own.
       if (taken.has(stored.index)) stored = this.copy(stored, info.name);
