@@ -10,6 +10,7 @@ export { detectSourceFormat, type SourceFormat } from './sources/detect-format.j
 export { importLayersModel } from './importers/layers-model.js';
 export { importGraphModel } from './importers/graph-model.js';
 export { importTfliteModel } from './importers/tflite-model.js';
+export { importOnnxModel, readOnnxModel, type ImportOnnxOptions, type ImportedOnnx } from './importers/onnx/index.js';
 export { loadTfjsArtifacts, artifactsFromLayersModel, artifactsFromModelArtifacts } from './importers/tfjs-artifacts.js';
 export { optimize } from './passes/index.js';
 export { toFloat16Weights } from './passes/float16-weights.js';
