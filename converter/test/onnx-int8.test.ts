@@ -22,7 +22,7 @@ function images(count: number, seed: number): TensorValue[][] {
 describe('ONNX to full-integer int8', () => {
   it('keeps the MobileNet-style classifier within the int8 top-1 agreement budget', async () => {
     const path = new URL('./fixtures/onnx/mobilenetish-opset18.onnx', import.meta.url).pathname;
-    const { report } = await convert(path, { quantize: 'int8', calibration: images(64, 11), evalData: images(100, 12) });
+    const { report } = await convert(path, { quantize: 'int8', calibration: images(64, 11), evalData: { samples: images(100, 12) } });
     expect(report.verify?.passed).toBe(true);
     expect(report.quantization?.floatOps).toEqual([]);
     expect(report.agreement).toBeGreaterThanOrEqual(0.99);
