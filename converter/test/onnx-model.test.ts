@@ -38,6 +38,9 @@ const NETWORKS = [
   { name: 'mobilenetish', outputs: ['probabilities'] },
   { name: 'encdec', outputs: ['map', 'pooled'] },
   { name: 'mlp', outputs: ['log_probs'] },
+  // 1-D convolutions run as 2-D ones on [N, 1, L, C]: rank-3 inputs and outputs stay NCL (a rank-3 tensor
+  // may as well be a sequence), so one TRANSPOSE after the input and one before the 'decoded' output.
+  { name: 'signal1d', outputs: ['scores', 'decoded'], transposes: 2 },
   // Flattening a 7x7 map computed NHWC into ONNX's NCHW order is the one TRANSPOSE this network needs.
   { name: 'layout', outputs: ['logits', 'row_sums', 'channel_max', 'nhwc_map'], transposes: 1 },
 ];

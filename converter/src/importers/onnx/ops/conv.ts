@@ -2,6 +2,7 @@ import { ImportFault, NHWC, permute, type OnnxContext, type TensorValue } from '
 import type { ConstTensor } from '../../graph-ops/types.js';
 import { readWindow, windowOptions, type Window2D } from './window.js';
 import type { OnnxOpDef } from './table.js';
+import { oneDimensional } from './one-d.js';
 
 /** Applies a window's explicit padding with a PAD (zeros) or PADV2 (a fill value) op on the NHWC tensor. */
 export function padForWindow(ctx: OnnxContext, x: TensorValue, w: Window2D, fill = 0): TensorValue {
@@ -49,7 +50,7 @@ const conv: OnnxOpDef = {
   convert(ctx) {
     const input = ctx.tensorInput(0);
     const w = ctx.constInput(1, 'the weights');
-    if (input.shape.length !== 4 || w.shape.length !== 4) throw new ImportFault(`only 2-D convolution is supported (input rank ${input.shape.length})`);
+    if (input.shape.length !== 4 || w.shape.length !== 4) throw new ImportFault(`only 1-D and 2-D convolution are supported (input rank ${input.shape.length})`);
     const [n, cin, h, wd] = input.shape as [number, number, number, number];
     const [cout, cinPerGroup, kh, kw] = w.shape as [number, number, number, number];
     const group = ctx.int('group', 1);
@@ -125,4 +126,4 @@ const convTranspose: OnnxOpDef = {
   },
 };
 
-export const CONV_OPS = { Conv: conv, ConvTranspose: convTranspose };
+export const CONV_OPS = { Conv: oneDimensional(conv), ConvTranspose: oneDimensional(convTranspose) };

@@ -3,6 +3,7 @@ import { ImportFault, NHWC, identity, invert, normalizeAxis, permOf, type OnnxCo
 import { padForWindow } from './conv.js';
 import { readWindow, windowOptions } from './window.js';
 import type { OnnxOpDef, OnnxOpTable } from './table.js';
+import { oneDimensional } from './one-d.js';
 
 function pool(opcode: 'MAX_POOL_2D' | 'AVERAGE_POOL_2D'): OnnxOpDef {
   return {
@@ -94,8 +95,8 @@ function reduce(opcode: 'MEAN' | 'REDUCE_MAX' | 'SUM' | 'REDUCE_MIN' | 'REDUCE_P
 }
 
 export const POOLING_OPS: OnnxOpTable = {
-  MaxPool: pool('MAX_POOL_2D'),
-  AveragePool: pool('AVERAGE_POOL_2D'),
+  MaxPool: oneDimensional(pool('MAX_POOL_2D')),
+  AveragePool: oneDimensional(pool('AVERAGE_POOL_2D')),
   GlobalAveragePool: globalPool('MEAN'),
   GlobalMaxPool: globalPool('REDUCE_MAX'),
   ReduceMean: reduce('MEAN', 18, (x, a, k) => tf.mean(x, a, k)),
