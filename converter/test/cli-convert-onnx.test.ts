@@ -41,6 +41,15 @@ describe('borde convert <model.onnx>', () => {
     expect(sub.tensors[sub.inputs[0]!]!.shape).toEqual([1, 32, 32, 3]);
   }, 60_000);
 
+  it('says in the plain report that the image input is NHWC, and reads external weights beside the model', async () => {
+    const image = await runCli(['convert', join(fixtures, 'mobilenetish-opset13.onnx'), '-o', join(dir, 'mobilenet.tflite')]);
+    expect(image.code, image.stderr).toBe(0);
+    expect(image.stdout).toMatch(/input 'image' is NHWC in the written model .*give calibration and evaluation data as NHWC/);
+    const external = await runCli(['convert', join(fixtures, 'mlp-external.onnx'), '-o', join(dir, 'mlp.tflite'), '--json']);
+    expect(external.code, external.stderr).toBe(0);
+    expect(JSON.parse(external.stdout).verify.passed).toBe(true);
+  }, 60_000);
+
   it('keeps NCHW input with --keep-nchw-io', async () => {
     const out = join(dir, 'resnet-nchw.tflite');
     const { code, stdout } = await runCli(['convert', join(fixtures, 'resnetish-opset13.onnx'), '-o', out, '--keep-nchw-io', '--json']);
