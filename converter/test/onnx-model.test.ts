@@ -3,6 +3,7 @@ import { writeModel, type Graph } from '@borde/tflite';
 import { describe, expect, it } from 'vitest';
 import { InvalidSourceError, UnsupportedOpsError } from '../src/errors.js';
 import { importOnnxModel } from '../src/importers/onnx/index.js';
+import { onnxSchema } from '../src/importers/onnx/schema.js';
 import { optimize } from '../src/passes/index.js';
 import { onnxReference } from '../src/sources/onnx-reference.js';
 import { liteRtRunner } from '../src/verify/interpreter.js';
@@ -76,6 +77,17 @@ describe('ONNX importer: exported PyTorch networks against ONNX Runtime', () => 
     const sub = imported.graph.subgraphs[0]!;
     expect(sub.tensors[sub.inputs[0]!]!.shape).toEqual([4, 12]);
     expect(() => importOnnxModel(fixture('mlp-opset13.onnx'), { inputShapes: { features: [12] } })).toThrow(/--input-shape for 'features' has 1 dimensions/);
+  });
+
+  it('names a dynamic spatial dimension and takes its size from inputShapes (NCHW, the model\'s layout)', () => {
+    // The ResNet fixture with its input height made symbolic, as an exporter with dynamic_axes writes it.
+    const type = onnxSchema().lookupType('onnx.ModelProto');
+    const model = type.decode(fixture('resnetish-opset13.onnx')) as unknown as { graph: { input: { type: { tensor_type: { shape: { dim: object[] } } } }[] } };
+    model.graph.input[0]!.type.tensor_type.shape.dim[2] = { dim_param: 'height' };
+    const bytes = type.encode(model as never).finish();
+    expect(() => importOnnxModel(bytes)).toThrow(/input 'image' has dynamic dimensions \[batch, 3, height, 32\].*--input-shape image=1,3,N,32/);
+    const sub = importOnnxModel(bytes, { inputShapes: { image: [1, 3, 32, 32] } }).graph.subgraphs[0]!;
+    expect(sub.tensors[sub.inputs[0]!]!.shape).toEqual([1, 32, 32, 3]);
   });
 
   it('fuses the exporters\' Erf GELU into one GELU op', () => {
