@@ -39,6 +39,8 @@ const NETWORKS = [
   { name: 'mobilenetish', outputs: ['probabilities'] },
   { name: 'encdec', outputs: ['map', 'pooled'] },
   { name: 'mlp', outputs: ['log_probs'] },
+  // LayerNorm (decomposed at 13, LayerNormalization at 18), q @ k^T, softmax: the k transpose is real work.
+  { name: 'attention', outputs: ['encoded'], transposes: 1 },
   // 1-D convolutions run as 2-D ones on [N, 1, L, C]: rank-3 inputs and outputs stay NCL (a rank-3 tensor
   // may as well be a sequence), so one TRANSPOSE after the input and one before the 'decoded' output.
   { name: 'signal1d', outputs: ['scores', 'decoded'], transposes: 2 },

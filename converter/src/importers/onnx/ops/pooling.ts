@@ -50,7 +50,7 @@ function globalPool(opcode: 'MEAN' | 'REDUCE_MAX'): OnnxOpDef {
 }
 
 /** A reduction over ONNX axes, on the tensor as stored (axes mapped to storage positions). */
-function emitReduce(ctx: OnnxContext, opcode: string, x: ReturnType<OnnxContext['tensorInput']>, axes: number[], keep: boolean) {
+export function emitReduce(ctx: OnnxContext, opcode: string, x: ReturnType<OnnxContext['tensorInput']>, axes: number[], keep: boolean, suffix?: string) {
   const perm = permOf(x);
   const inv = invert(perm);
   const stored = axes.map((a) => inv[a]!).sort((a, b) => a - b);
@@ -58,7 +58,7 @@ function emitReduce(ctx: OnnxContext, opcode: string, x: ReturnType<OnnxContext[
   // Without keepdims the remaining axes keep their storage order, renumbered.
   const kept = perm.filter((a) => !axes.includes(a));
   const outPerm = keep ? perm : kept.map((a) => kept.slice().sort((p, q) => p - q).indexOf(a));
-  const out = ctx.output(shape, x.dtype, outPerm);
+  const out = suffix === undefined ? ctx.output(shape, x.dtype, outPerm) : ctx.intermediate(suffix, shape, x.dtype, outPerm);
   ctx.op(opcode, [x, ctx.int32('axes', stored)], [out], 'ReducerOptions', { keepDims: keep });
   return out;
 }
