@@ -1,4 +1,4 @@
-import { ImportFault, normalizeAxis, identity } from '../context.js';
+import { normalizeAxis, identity } from '../context.js';
 import { emitElementwise, emitUnary } from './elementwise.js';
 import { emitReduce } from './pooling.js';
 import type { OnnxOpTable } from './table.js';
@@ -13,7 +13,6 @@ export const NORMALIZATION_OPS: OnnxOpTable = {
   LayerNormalization: {
     convert(ctx) {
       const x = ctx.tensorInput(0);
-      if (ctx.node.outputs.slice(1).some((o) => o !== '')) throw new ImportFault('the Mean/InvStdDev outputs (training only)');
       const rank = x.shape.length;
       const axes = identity(rank).slice(normalizeAxis(ctx.int('axis', -1), rank));
       const scale = ctx.input(1);
@@ -26,9 +25,10 @@ export const NORMALIZATION_OPS: OnnxOpTable = {
       const shifted = emitElementwise(ctx, 'ADD', [variance, eps], 'AddOptions', NO_ACT, 'variance_eps');
       const inv = emitUnary(ctx, 'RSQRT', shifted, undefined, undefined, 'rsqrt');
       const normalized = emitElementwise(ctx, 'MUL', [centered, inv], 'MulOptions', NO_ACT, 'normalized');
-      if (bias === undefined) return emitElementwise(ctx, 'MUL', [normalized, scale], 'MulOptions', NO_ACT);
+      // Outputs: Y, and the optional Mean and InvStdDev (kept dimensions), which are tensors computed on the way.
+      if (bias === undefined) return [emitElementwise(ctx, 'MUL', [normalized, scale], 'MulOptions', NO_ACT), mean, inv];
       const scaled = emitElementwise(ctx, 'MUL', [normalized, scale], 'MulOptions', NO_ACT, 'scaled');
-      return emitElementwise(ctx, 'ADD', [scaled, bias], 'AddOptions', NO_ACT);
+      return [emitElementwise(ctx, 'ADD', [scaled, bias], 'AddOptions', NO_ACT), mean, inv];
     },
   },
 };
