@@ -118,6 +118,39 @@ describe('ONNX importer: exported PyTorch networks against ONNX Runtime', () => 
     expect(() => importOnnxModel(new TextEncoder().encode('{"not": "onnx"}'))).toThrow(/not a valid ONNX file/);
   });
 
+  it('lists every unsupported op of a model at once, with the reason for each', () => {
+    const type = onnxSchema().lookupType('onnx.ModelProto');
+    const info = (name: string) => ({ name, type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_value: 1 }, { dim_value: 4 }] } } } });
+    const bytes = type.encode(type.fromObject({
+      ir_version: 8,
+      opset_import: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g',
+        input: [info('x')],
+        output: [info('y')],
+        node: [
+          { op_type: 'Einsum', input: ['x'], output: ['a'], name: 'einsum', attribute: [{ name: 'equation', type: 3, s: new TextEncoder().encode('ij->ij') }] },
+          { op_type: 'Relu', input: ['x'], output: ['b'], name: 'relu' },
+          { op_type: 'Pad', input: ['b', 'pads'], output: ['c'], name: 'edge_pad', attribute: [{ name: 'mode', type: 3, s: new TextEncoder().encode('edge') }] },
+          { op_type: 'Add', input: ['a', 'c'], output: ['y'], name: 'add' },
+        ],
+        initializer: [{ name: 'pads', dims: [4], data_type: 7, int64_data: [0, 1, 0, 1] }],
+      },
+    })).finish();
+    let error: unknown;
+    try {
+      importOnnxModel(bytes);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnsupportedOpsError);
+    // The Add that consumes both is not reported: its inputs are the ones at fault.
+    expect((error as UnsupportedOpsError).items).toEqual([
+      { name: 'einsum', type: 'Einsum' },
+      { name: 'edge_pad', type: 'Pad', detail: "mode 'edge' (constant and reflect are supported)" },
+    ]);
+  });
+
   it('lists an op of another domain, naming the domain, in one UnsupportedOpsError', () => {
     let error: unknown;
     try {
