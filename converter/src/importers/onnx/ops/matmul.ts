@@ -26,6 +26,12 @@ function fullyConnected(ctx: OnnxContext, x: TensorValue, weights: ConstTensor, 
   return out;
 }
 
+function transposedView(x: TensorValue): TensorValue {
+  const stored = x.perm ?? [0, 1];
+  const perm = stored.map((a) => 1 - a);
+  return { ...x, shape: [x.shape[1]!, x.shape[0]!], ...(perm[0] === 0 ? { perm: undefined } : { perm }) };
+}
+
 export const MATMUL_OPS: OnnxOpTable = {
   MatMul: {
     convert(ctx) {
@@ -47,10 +53,11 @@ export const MATMUL_OPS: OnnxOpTable = {
   /** Gemm: alpha * A' * B' + beta * C, with A a run-time [M, K] and B, C constants. */
   Gemm: {
     convert(ctx) {
-      const a = ctx.tensorInput(0);
+      const input = ctx.tensorInput(0);
       const b = ctx.constInput(1, 'B');
-      if (a.shape.length !== 2 || b.shape.length !== 2) throw new ImportFault('Gemm operands must be 2-D');
-      if (ctx.int('transA', 0) !== 0) throw new ImportFault('transA=1 (a transposed run-time input)');
+      if (input.shape.length !== 2 || b.shape.length !== 2) throw new ImportFault('Gemm operands must be 2-D');
+      // transA: the same stored tensor read as its transpose (a TRANSPOSE only if FULLY_CONNECTED needs it).
+      const a = ctx.int('transA', 0) === 0 ? input : transposedView(input);
       const alpha = ctx.float('alpha', 1);
       const beta = ctx.float('beta', 1);
       // FULLY_CONNECTED wants [N, K]: that is B itself when transB, else B transposed.

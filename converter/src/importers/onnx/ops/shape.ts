@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ImportFault, identity, invert, normalizeAxis, permOf, permute, sameMemoryOrder, sizeOf, type OnnxContext, type OnnxValue, type TensorValue } from '../context.js';
 import type { ConstTensor, ValueDType } from '../../graph-ops/types.js';
 import { ONNX_DTYPE, ONNX_DTYPE_NAMES } from '../schema.js';
-import { dtypeOf, shapeOf } from './broadcast.js';
+import { alignOperands, dtypeOf, shapeOf } from './broadcast.js';
 import type { OnnxOpDef, OnnxOpTable } from './table.js';
 
 // Shape and data-movement ops. On constants they fold (Shape subgraphs); on run-time tensors they map onto the
@@ -313,8 +313,13 @@ const range: OnnxOpDef = {
 };
 
 const where: OnnxOpDef = {
-  convert() {
-    throw new ImportFault('Where over run-time values');
+  convert(ctx) {
+    const [c, a, b] = [ctx.input(0), ctx.input(1), ctx.input(2)];
+    if (dtypeOf(c) !== 'bool' || dtypeOf(a) !== dtypeOf(b)) throw new ImportFault('Where needs a bool condition and two values of one type');
+    const { values, shape, perm } = alignOperands(ctx, [c, a, b]);
+    const out = ctx.output(shape, dtypeOf(a), perm);
+    ctx.op('SELECT_V2', values, [out]);
+    return out;
   },
   fold: (_ctx, [c, a, b]) => tf.where(tf.cast(c!, 'bool'), a!, b!),
 };
