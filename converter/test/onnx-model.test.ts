@@ -10,7 +10,7 @@ import { liteRtRunner } from '../src/verify/interpreter.js';
 import { verifyOutputs } from '../src/verify/verify.js';
 
 // Real PyTorch networks exported to ONNX once (fixtures/onnx/make_fixtures.py, seeded weights), at opset 13
-// (TorchScript exporter) and 18 (dynamo exporter). Each is imported, optimized and written as float32 TFLite,
+// (TorchScript exporter) and 18 and 21 (dynamo exporter). Each is imported, optimized and written as float32 TFLite,
 // run in LiteRT, and compared with ONNX Runtime on the same seeded inputs, outputs by name.
 
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/onnx/${name}`, import.meta.url)));
@@ -50,7 +50,7 @@ const NETWORKS = [
 
 describe('ONNX importer: exported PyTorch networks against ONNX Runtime', () => {
   for (const net of NETWORKS) {
-    for (const opset of [13, 18]) {
+    for (const opset of [13, 18, 21]) {
       it(`${net.name} (opset ${opset}) matches ONNX Runtime within 1e-5 of the output range in LiteRT`, async () => {
         const { graph, report } = await checkAgainstOnnxRuntime(`${net.name}-opset${opset}.onnx`);
         expect(report.outputs.map((o) => o.name)).toEqual(net.outputs);
