@@ -22,7 +22,7 @@ export interface ConvertOptions extends QuantizeOptions {
   verifySamples?: number;
   /** SavedModel sources: the signature to convert (default `serving_default`). */
   signature?: string;
-  /** Static shapes (batch first) for model inputs with unknown dimensions, by input name (CLI --input-shape). */
+  /** Static shapes (batch first) for model inputs with unknown dimensions, by input name (CLI --input-shape), in the source's layout (NCHW for ONNX). */
   inputShapes?: Record<string, number[]>;
   /** [height, width] for the unknown spatial dimensions of image inputs (CLI --input-size). */
   imageSize?: [number, number];
@@ -30,6 +30,8 @@ export interface ConvertOptions extends QuantizeOptions {
   outputs?: string[];
   /** Graph models: the node outputs that become the model's inputs, cutting the graph before them. */
   inputs?: string[];
+  /** ONNX sources: keep rank-4 inputs/outputs NCHW in the written model (default NHWC). */
+  keepNchwIo?: boolean;
   /** Progress of the long steps, for a CLI or a UI. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -96,6 +98,7 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
     ...(options.imageSize ? { imageSize: options.imageSize } : {}),
     ...(options.outputs ? { outputs: options.outputs } : {}),
     ...(options.inputs ? { inputs: options.inputs } : {}),
+    ...(options.keepNchwIo ? { keepNchwIo: true } : {}),
   });
   try {
     progress({ step: 'optimize', message: 'folding batch norms, fusing activations, folding constants' });

@@ -12,6 +12,7 @@ export { importKerasModel, kerasFormatOf, type KerasFormat, type KerasImport, ty
 export { importGraphModel } from './importers/graph-model.js';
 export { importTfliteModel } from './importers/tflite-model.js';
 export { importSavedModel, readSavedModelFolder, type ImportSavedModelOptions, type SavedModelFiles } from './importers/savedmodel/index.js';
+export { importOnnxModel, readOnnxModel, type ImportOnnxOptions, type ImportedOnnx } from './importers/onnx/index.js';
 export { loadTfjsArtifacts, artifactsFromLayersModel, artifactsFromModelArtifacts } from './importers/tfjs-artifacts.js';
 export { optimize } from './passes/index.js';
 export { toFloat16Weights } from './passes/float16-weights.js';

@@ -2,8 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ConverterError, InvalidSourceError } from '../errors.js';
 import { kerasFormatOf } from '../importers/keras/keras-model.js';
+import { isOnnxModel } from '../importers/onnx/index.js';
 
-export type SourceFormat = 'tfjs-layers' | 'tfjs-graph' | 'tflite' | 'keras' | 'keras-h5' | 'savedmodel';
+export type SourceFormat = 'tfjs-layers' | 'tfjs-graph' | 'tflite' | 'keras' | 'keras-h5' | 'savedmodel' | 'onnx';
 
 export interface DetectedSource {
   format: SourceFormat;
@@ -14,7 +15,8 @@ export interface DetectedSource {
 /**
  * Tells the source format from the file, not the file name alone: a `.tflite` must carry the `TFL3`
  * identifier; a model.json is a graph model when its topology is a list of TensorFlow nodes; a Keras file
- * starts with the HDF5 signature (.h5) or is a zip holding config.json (.keras), whatever its name.
+ * starts with the HDF5 signature (.h5) or is a zip holding config.json (.keras), whatever its name; an
+ * ONNX file must decode as a ModelProto with an ir_version and a graph.
  */
 export async function detectSourceFormat(path: string): Promise<DetectedSource> {
   const info = await stat(path).catch((error: unknown) => {
@@ -30,9 +32,11 @@ export async function detectSourceFormat(path: string): Promise<DetectedSource> 
   // Keras by content: the HDF5 signature (.h5), or a zip holding config.json (.keras).
   const keras = kerasFormatOf(bytes);
   if (keras) return { format: keras, path: file };
+  // ONNX by name or by content: a damaged .onnx file then gets the ONNX reader's own diagnosis.
+  if (/\.onnx$/i.test(file) || isOnnxModel(bytes)) return { format: 'onnx', path: file };
   throw new ConverterError(
     'UNSUPPORTED_FORMAT',
-    `${path}: not a model Borde can convert; expected a TensorFlow.js model.json (or its folder), a Keras .keras or .h5 file, a SavedModel folder or a .tflite file`,
+    `${path}: not a model Borde can convert; expected a TensorFlow.js model.json (or its folder), a Keras .keras or .h5 file, a SavedModel folder, an .onnx file or a .tflite file`,
   );
 }
 

@@ -1,14 +1,17 @@
 import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import type { Graph } from '@borde/tflite';
 import { detectSourceFormat, type SourceFormat } from './detect-format.js';
 import { loadTfjsArtifacts } from '../importers/tfjs-artifacts.js';
 import { importLayersModel } from '../importers/layers-model.js';
 import { graphModelOutputs, importGraphModel } from '../importers/graph-model.js';
-import { ConverterError } from '../errors.js';
+import { ConverterError, InvalidSourceError } from '../errors.js';
 import { importTfliteModel } from '../importers/tflite-model.js';
 import { importKerasModel } from '../importers/keras/keras-model.js';
 import { importSavedModel, readSavedModelFolder } from '../importers/savedmodel/index.js';
 import { graphReference, tfjsReference } from './reference-runner.js';
+import { onnxReference } from './onnx-reference.js';
+import { externalDataLocations, importOnnxModel } from '../importers/onnx/index.js';
 import { liteRtRunner } from '../verify/interpreter.js';
 import type { ModelRunner } from '../verify/verify.js';
 
@@ -28,7 +31,7 @@ export interface ImportedSource {
 export interface ImportSourceOptions {
   /** Prepare the source's own engine to verify the conversion against. */
   reference: boolean;
-  /** Static shapes (batch included) for inputs with unknown dimensions, by input name (--input-shape). */
+  /** Static shapes (batch included) for inputs with unknown dimensions, by input name (--input-shape), in the source's layout (NCHW for ONNX). */
   inputShapes?: Record<string, number[]>;
   /** [height, width] for the unknown spatial dimensions of image inputs (--input-size). */
   imageSize?: [number, number];
@@ -38,6 +41,8 @@ export interface ImportSourceOptions {
   inputs?: string[];
   /** SavedModels: the signature to convert (--signature; default `serving_default`). */
   signature?: string;
+  /** ONNX: keep rank-4 inputs/outputs NCHW (default: NHWC, TFLite's layout). */
+  keepNchwIo?: boolean;
 }
 
 /** Detects the format, imports the model, and prepares the engine that runs the original for verification. */
@@ -58,6 +63,7 @@ export async function importSource(path: string, options: ImportSourceOptions): 
     const sizeBytes = [...files.values()].reduce((n, b) => n + b.byteLength, 0);
     return withGraphReference(detected, graph, sizeBytes, options.reference);
   }
+  if (detected.format === 'onnx') return importOnnxSource(detected.path, options);
   if (detected.format === 'tflite') {
     if (options.inputShapes && Object.keys(options.inputShapes).length > 0) {
       throw new ConverterError('INVALID_OPTIONS', `--input-shape applies to TensorFlow.js models; ${path} is a .tflite file whose shapes are fixed`);
@@ -138,6 +144,41 @@ async function withGraphReference(
     sizeBytes,
     graph,
     warnings: [],
+    ...(reference ? { reference } : {}),
+    dispose: () => reference?.dispose(),
+  };
+}
+
+/** An .onnx file and the external data files next to it (the ONNX core reads bytes only). */
+async function importOnnxSource(path: string, options: ImportSourceOptions): Promise<ImportedSource> {
+  const bytes = new Uint8Array(await readFile(path));
+  const externalData: Record<string, Uint8Array> = {};
+  for (const location of externalDataLocations(bytes)) {
+    if (isAbsolute(location) || normalize(location).startsWith('..')) {
+      throw new InvalidSourceError(`${path}: external data location '${location}' points outside the model's folder; ONNX requires a relative path beside the model`);
+    }
+    const file = join(dirname(path), location);
+    // A missing file is named by the importer (which tensor needs it); here it is just absent from the map.
+    const data = await readFile(file).catch(() => undefined);
+    if (data) externalData[location] = new Uint8Array(data);
+  }
+  const imported = importOnnxModel(bytes, {
+    externalData,
+    ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
+    ...(options.keepNchwIo ? { keepNchwIo: true } : {}),
+  });
+  const layoutNotes = [
+    ...imported.inputs.filter((i) => i.perm).map((i) =>
+      `input '${i.name}' is NHWC in the written model (ONNX has it NCHW): give calibration and evaluation data as NHWC, or convert with --keep-nchw-io`),
+    ...imported.outputs.filter((o) => o.perm).map((o) => `output '${o.name}' is NHWC in the written model (ONNX has it NCHW)`),
+  ];
+  const reference = options.reference ? await onnxReference(bytes, imported, externalData) : undefined;
+  return {
+    format: 'onnx',
+    path,
+    sizeBytes: bytes.byteLength + Object.values(externalData).reduce((a, d) => a + d.byteLength, 0),
+    graph: imported.graph,
+    warnings: [...imported.warnings, ...layoutNotes],
     ...(reference ? { reference } : {}),
     dispose: () => reference?.dispose(),
   };

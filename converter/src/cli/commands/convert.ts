@@ -36,14 +36,15 @@ interface ConvertFlags {
   json?: boolean;
   signature?: string;
   verify: boolean;
+  keepNchwIo?: boolean;
 }
 
 /** `borde convert <model> -o <out.tflite> [--quantize int8 --calibration <data>] [--json] [--no-verify]`. */
 export function registerConvert(program: Command, output: CliOutput): void {
   program
     .command('convert')
-    .description('convert a TensorFlow.js model (model.json or folder), a SavedModel folder or a float .tflite to TFLite, and prove it')
-    .argument('<model>', 'model.json, its folder, a SavedModel folder, or a float .tflite file')
+    .description('convert a TensorFlow.js model (model.json or folder), a Keras .keras/.h5 file, a SavedModel folder, an ONNX model or a float .tflite to TFLite, and prove it')
+    .argument('<model>', 'model.json or its folder, a .keras/.h5 file, a SavedModel folder, an .onnx file or a float .tflite file')
     .requiredOption('-o, --output <file>', 'where to write the .tflite')
     .addOption(new Option('--quantize <mode>', 'int8 (full integer, needs --calibration), dynamic (int8 weights), float16')
       .choices(['int8', 'dynamic', 'float16']))
@@ -72,6 +73,7 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .option('--label-map <pairs>', 'evaluation labels: raw=class pairs, e.g. 2=0,4=1', parseLabelMap)
     .option('--dynamic-min-elements <n>', 'dynamic mode: weights with fewer elements stay float (TFLite: 1024)', positiveNumber('--dynamic-min-elements'))
     .option('--signature <key>', 'SavedModel: the signature to convert (default serving_default)')
+    .option('--keep-nchw-io', 'ONNX: keep image inputs/outputs NCHW (default: NHWC, TFLite\'s layout)')
     .option('--json', 'print the report as JSON on stdout')
     .option('--no-verify', 'skip verifying the float model against the source')
     .action(async (source: string, flags: ConvertFlags) => {
@@ -113,6 +115,7 @@ function convertOptions(flags: ConvertFlags): ConvertOptions {
     ...(flags.inputs ? { inputs: flags.inputs } : {}),
     verify: flags.verify,
     ...(flags.signature !== undefined ? { signature: flags.signature } : {}),
+    ...(flags.keepNchwIo ? { keepNchwIo: true } : {}),
     ...(calibration ? { calibration: (inputs) => loadSamples(calibration, inputs, sampleOptions) } : {}),
     ...(evalPath ? { evalData: (inputs) => loadLabelledData(evalPath, inputs, { ...sampleOptions, limit: Infinity }) } : {}),
     calibrationMethod: flags.calibrationMethod ?? 'minmax',
