@@ -61,6 +61,16 @@ function int8Conv(spec: ConvSpec = {}): Graph {
   return b.build();
 }
 
+/** One op over input x and int32 constants (name -> [shape, values]); the output declared as given. */
+function constOpModel(opcode: string, x: [number[], Quantization?], constants: [number[], number[]][], out: [number[], Quantization?], options: Record<string, unknown> = {}): Graph {
+  const b = new GraphBuilder();
+  const dtype = x[1] ? 'int8' : 'float32';
+  const input = b.input('x', dtype, x[0], x[1] ? { quantization: x[1] } : undefined);
+  const operands = constants.map(([shape, values], i) => b.constant(`c${i}`, 'int32', shape, new Int32Array(values)));
+  b.output(b.op(opcode, [input, ...operands], { options }, { name: 'y', dtype, shape: out[0], ...(out[1] ? { quantization: out[1] } : {}) }));
+  return b.build();
+}
+
 function binaryModel(opcode: string, a: number[], c: number[], out: number[], options: Record<string, unknown> = {}): Graph {
   const b = new GraphBuilder();
   const x = b.input('a', 'float32', a);
@@ -90,7 +100,8 @@ describe('verifyGraph', () => {
     // ...and what the converter emits besides (its importers and int8 rules).
     const converter = `CONV_2D DEPTHWISE_CONV_2D FULLY_CONNECTED AVERAGE_POOL_2D MAX_POOL_2D ADD SUB MUL DIV MAXIMUM MINIMUM RELU RELU6
       RELU_N1_TO_1 LOGISTIC TANH SOFTMAX LOG_SOFTMAX RESHAPE SQUEEZE EXPAND_DIMS PAD PADV2 TRANSPOSE SLICE STRIDED_SLICE
-      GATHER CONCATENATION QUANTIZE DEQUANTIZE DENSIFY NEG ABS`;
+      GATHER CONCATENATION QUANTIZE DEQUANTIZE DENSIFY NEG ABS ATAN2 LOCAL_RESPONSE_NORMALIZATION SPACE_TO_BATCH_ND
+      BATCH_TO_SPACE_ND REVERSE_V2 SPARSE_TO_DENSE`;
     const missing = `${brief} ${converter}`.split(/\s+/).filter((op) => op && !ops.includes(op));
     expect(missing).toEqual([]);
   });
@@ -140,6 +151,33 @@ describe('verifyGraph', () => {
       b.output(b.op('TRANSPOSE_CONV', [shape, w, x], { options: { padding: 0, strideW: 2, strideH: 0 } }, { name: 'y', dtype: 'float32', shape: [1, 8, 8, 2] }));
       return b.build();
     }, 'options.strideH'],
+    ['ATAN2 of shapes that differ (LiteRT does not broadcast it)', () => binaryModel('ATAN2', [2, 3], [3], [2, 3]), 'shape.same'],
+    ['LOCAL_RESPONSE_NORMALIZATION with a negative radius', () => {
+      const b = new GraphBuilder();
+      const x = b.input('x', 'float32', [1, 2, 2, 3]);
+      b.output(b.op('LOCAL_RESPONSE_NORMALIZATION', [x], { options: { radius: -1, bias: 1, alpha: 1, beta: 0.5 } }, { name: 'y', dtype: 'float32', shape: [1, 2, 2, 3] }));
+      return b.build();
+    }, 'options.radius', { value: -1 }],
+    ['SPACE_TO_BATCH_ND whose padded width does not divide by the block',
+      () => constOpModel('SPACE_TO_BATCH_ND', [[1, 4, 3, 1]], [[[2], [2, 2]], [[2, 2], [0, 0, 0, 0]]], [[4, 2, 2, 1]]), 'shape.block', { padded: 3, block: 2 }],
+    ['SPACE_TO_BATCH_ND with one block value for a rank-4 input',
+      () => constOpModel('SPACE_TO_BATCH_ND', [[1, 4, 4, 1]], [[[1], [2]], [[1, 2], [0, 0]]], [[2, 2, 4, 1]]), 'shape.block'],
+    ['int8 SPACE_TO_BATCH_ND that rescales its output',
+      () => constOpModel('SPACE_TO_BATCH_ND', [[1, 4, 4, 1], q(0.1, 0)], [[[2], [2, 2]], [[2, 2], [0, 0, 0, 0]]], [[4, 2, 2, 1], q(0.2, 0)]), 'quantization.same-as-input'],
+    ['BATCH_TO_SPACE_ND cropping more than the axis holds',
+      () => constOpModel('BATCH_TO_SPACE_ND', [[4, 1, 2, 1]], [[[2], [2, 2]], [[2, 2], [2, 1, 0, 0]]], [[1, 1, 4, 1]]), 'inputs.crops'],
+    ['BATCH_TO_SPACE_ND declared with the wrong batch',
+      () => constOpModel('BATCH_TO_SPACE_ND', [[4, 1, 2, 1]], [[[2], [2, 2]], [[2, 2], [0, 0, 0, 0]]], [[2, 2, 4, 1]]), 'shape.infer', { computed: [1, 2, 4, 1] }],
+    ['REVERSE_V2 along an axis the input lacks', () => constOpModel('REVERSE_V2', [[2, 3]], [[[1], [2]]], [[2, 3]]), 'options.axis', { axis: 2, rank: 2 }],
+    ['SPARSE_TO_DENSE with an index outside the output', () => {
+      const b = new GraphBuilder();
+      const indices = b.constant('indices', 'int32', [2, 2], new Int32Array([0, 1, 1, 3]));
+      const shape = b.constant('shape', 'int32', [2], new Int32Array([2, 3]));
+      const values = b.input('values', 'float32', [2]);
+      const fallback = b.constant('default', 'float32', [], new Float32Array([0]));
+      b.output(b.op('SPARSE_TO_DENSE', [indices, shape, values, fallback], { options: { validateIndices: false } }, { name: 'y', dtype: 'float32', shape: [2, 3] }));
+      return b.build();
+    }, 'inputs.indices', { index: 3, dimension: 3 }],
     ['a builtin without rules', () => {
       const b = new GraphBuilder();
       const x = b.input('x', 'float32', [1, 4]);

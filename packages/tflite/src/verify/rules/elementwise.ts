@@ -145,6 +145,19 @@ export const ELEMENTWISE_RULES: RuleTable = {
     });
     c.shape(c.out(0), first.shape, 'output');
   },
+  // TFLite's ATAN2 checks only that the ranks agree and reads x element by element: no broadcasting.
+  ATAN2: (c) => {
+    binary(['float32', 'float64'])(c);
+    const [y, x] = [c.in(0), c.in(1)];
+    if (y.shape.length !== x.shape.length || y.shape.some((d, k) => d !== x.shape[k])) {
+      c.fail('shape.same', `y [${y.shape.join(', ')}] and x [${x.shape.join(', ')}] must have one shape; ${c.opcode} does not broadcast`, { y: y.shape, x: x.shape });
+    }
+  },
+  LOCAL_RESPONSE_NORMALIZATION: unary(FLOAT, (c) => {
+    c.rank(c.in(0), 4, 'input');
+    c.intOption('radius', 0, 0);
+    ['bias', 'alpha', 'beta'].forEach((name) => c.numberOption(name, 0));
+  }),
   SELECT: select(false),
   SELECT_V2: select(true),
   QUANTIZE: (c) => {

@@ -390,6 +390,92 @@ const densify = (c: OpCheck): void => {
   c.shape(y, x.shape, 'output');
 };
 
+/**
+ * SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND (input, block_shape [M], paddings or crops [M, 2]): TFLite takes rank
+ * 3 or 4 with M = rank - 2 spatial axes, and needs both operands constant to size the output.
+ */
+function spaceBatchRule(toBatch: boolean) {
+  return (c: OpCheck): void => {
+    c.inputs(3);
+    c.outputs(1);
+    const [x, y] = [c.in(0), c.out(0)];
+    moves(c, x, y);
+    c.dtype(x, ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64'], 'input');
+    c.rank(x, [3, 4], 'input');
+    const spatial = x.shape.length - 2;
+    const [blockT, padsT] = [c.in(1), c.in(2)];
+    const what = toBatch ? 'paddings' : 'crops';
+    if (blockT.shape.length !== 1 || blockT.shape[0] !== spatial || padsT.shape.length !== 2 || padsT.shape[0] !== spatial || padsT.shape[1] !== 2) {
+      c.fail('shape.block', `block_shape [${blockT.shape.join(', ')}] and ${what} [${padsT.shape.join(', ')}] must be [${spatial}] and [${spatial}, 2] for input [${x.shape.join(', ')}]`, { input: x.shape, blockShape: blockT.shape, [what]: padsT.shape });
+    }
+    const block = constInts(c, blockT, 'block_shape');
+    const pads = constInts(c, padsT, what);
+    if (!block || !pads) c.fail('inputs.constant', `block_shape and ${what} must be constants: they decide the output shape`, {});
+    if (block.some((b) => b < 1)) c.fail('inputs.block', `block_shape [${block.join(', ')}] holds a value below 1`, { blockShape: block });
+    if (pads.some((p) => p < 0)) c.fail(`inputs.${what}`, `${what} [${pads.join(', ')}] hold a negative value`, { [what]: pads });
+    const product = block.reduce((a, b) => a * b, 1);
+    const out = x.shape.slice();
+    if (toBatch) {
+      out[0] = x.shape[0]! * product;
+      block.forEach((b, k) => {
+        const padded = x.shape[k + 1]! + pads[2 * k]! + pads[2 * k + 1]!;
+        if (padded % b !== 0) c.fail('shape.block', `padded axis ${k + 1} (${padded}) does not divide by block ${b}`, { axis: k + 1, padded, block: b });
+        out[k + 1] = padded / b;
+      });
+    } else {
+      if (x.shape[0]! % product !== 0) c.fail('shape.block', `batch ${x.shape[0]} does not divide by the block product ${product}`, { batch: x.shape[0], product });
+      out[0] = x.shape[0]! / product;
+      block.forEach((b, k) => {
+        const size = x.shape[k + 1]! * b - pads[2 * k]! - pads[2 * k + 1]!;
+        if (size < 0) c.fail('inputs.crops', `crops (${pads[2 * k]}, ${pads[2 * k + 1]}) exceed axis ${k + 1} (${x.shape[k + 1]! * b})`, { axis: k + 1, crops: [pads[2 * k], pads[2 * k + 1]] });
+        out[k + 1] = size;
+      });
+    }
+    c.shape(y, out, 'output');
+  };
+}
+
+/** REVERSE_V2(input, axis): TFLite's kernel reverses one axis, given as a one-element 1-D tensor. */
+const reverseV2 = (c: OpCheck): void => {
+  c.inputs(2);
+  c.outputs(1);
+  const [x, y, axisT] = [c.in(0), c.out(0), c.in(1)];
+  moves(c, x, y);
+  c.dtype(x, ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64', 'bool'], 'input');
+  if (axisT.shape.length !== 1 || axisT.shape[0] !== 1) c.fail('shape.axis', `axis '${axisT.name}' is [${axisT.shape.join(', ')}]; TFLite reverses one axis, given as shape [1]`, { axis: axisT.shape });
+  const axis = constInts(c, axisT, 'axis');
+  if (axis) c.axis(axis[0]!, x.shape.length, 'axis');
+  c.shape(y, x.shape, 'output');
+};
+
+/** SPARSE_TO_DENSE(indices [N, R] or [N] or scalar, output_shape [R], values [N] or scalar, default_value scalar). */
+const sparseToDense = (c: OpCheck): void => {
+  c.inputs(4);
+  c.outputs(1);
+  const [indices, shapeT, values, fallback, y] = [c.in(0), c.in(1), c.in(2), c.in(3), c.out(0)];
+  c.dtype(indices, INDEX, 'indices');
+  c.dtype(values, ['float32', 'int32', 'int64', 'int8', 'uint8'], 'values');
+  c.sameDtype(values, fallback, 'values and default value');
+  c.sameDtype(values, y, 'values and output');
+  c.rank(indices, [0, 1, 2], 'indices');
+  c.rank(values, [0, 1], 'values');
+  c.rank(shapeT, 1, 'output_shape');
+  if (elementCount(fallback.shape) !== 1) c.fail('shape.value', `default value '${fallback.name}' must be a scalar`, { shape: fallback.shape });
+  const count = indices.shape.length === 0 ? 1 : indices.shape[0]!;
+  if (values.shape.length === 1 && values.shape[0] !== count) c.fail('shape.values', `values [${values.shape.join(', ')}] need one value per index (${count})`, { values: values.shape, indices: indices.shape });
+  const dims = constInts(c, shapeT, 'output_shape');
+  if (!dims) return c.size(y.shape, 'output');
+  if (dims.some((d) => d < 0)) c.fail('inputs.output_shape', `output_shape [${dims.join(', ')}] holds a negative size`, { shape: dims });
+  const depth = indices.shape.length === 2 ? indices.shape[1]! : 1;
+  if (depth !== dims.length) c.fail('shape.indices', `indices [${indices.shape.join(', ')}] index ${depth} axes of a rank-${dims.length} output`, { indices: indices.shape, shape: dims });
+  // Out-of-range constant indices would write outside the output buffer.
+  c.ints(indices)?.forEach((v, i) => {
+    const d = dims[i % depth]!;
+    if (v < 0 || v >= d) c.fail('inputs.indices', `index ${v} (element ${i}) is outside 0..${d - 1}`, { element: i, index: v, dimension: d });
+  });
+  c.shape(y, dims, 'output');
+};
+
 export const SHAPE_RULES: RuleTable = {
   RESHAPE: reshape,
   SQUEEZE: squeeze,
@@ -419,6 +505,10 @@ export const SHAPE_RULES: RuleTable = {
   WHERE: where,
   SHAPE: shapeOp,
   DENSIFY: densify,
+  SPACE_TO_BATCH_ND: spaceBatchRule(true),
+  BATCH_TO_SPACE_ND: spaceBatchRule(false),
+  REVERSE_V2: reverseV2,
+  SPARSE_TO_DENSE: sparseToDense,
 };
 
 
