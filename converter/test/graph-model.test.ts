@@ -458,7 +458,6 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
         return [
           g.op('b2s', 'BatchToSpaceND', [c, g.ints('block2', [2, 2]), g.ints('crops', [0, 0, 0, 0], [2, 2])], { Tblock_shape: INT, Tcrops: INT }),
           g.op('rev', 'ReverseV2', ['x', g.ints('rev_axes', [1, -1])], { Tidx: INT }),
-          g.op('bcast', 'BroadcastTo', [g.random('row', [1, 3]), g.ints('bshape', [2, 4, 3])], { Tidx: INT }),
           g.op('bcast_x', 'Mul', ['x', g.op('bcast2', 'BroadcastTo', [g.op('xm', 'Mean', ['x', g.ints('mx', [3])], { keep_dims: b(true) }), g.ints('bshape2', [1, 6, 6, 3])], { Tidx: INT })]),
         ];
       },
