@@ -4,8 +4,8 @@ import { defaultClientConditions, defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { MODEL_PATH } from './src/model-info.js';
 
-// The int8 face detector has no custom ops, so 'auto' picks the official TFLite interpreter (tfjs-tflite);
-// Borde's tfjs engine on tfjs-backend-wasm is the fallback. LiteRT's ~9.5 MB builds are not shipped.
+// The int8 face detector runs on the official TFLite interpreter (tfjs-tflite), with Borde's tfjs engine on
+// tfjs-backend-wasm as the fallback; src/main.ts asks for exactly these. LiteRT's ~9.5 MB builds are not shipped.
 const assets: BordeAssetsOptions = { engines: ['tfjs-tflite', 'tfjs-backend-wasm'], threads: false };
 // Precached: what a device without crossOriginIsolation can load (no threaded builds: this app sends no
 // COOP/COEP). Anything else under borde-assets/ is cached on first use by the runtime rule below.

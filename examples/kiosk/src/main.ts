@@ -126,7 +126,9 @@ async function start(): Promise<void> {
   const started = performance.now();
   try {
     const model = await loadModel(`${import.meta.env.BASE_URL}${MODEL_PATH}`, {
-      backend: 'auto',
+      // The engines this app ships (vite.config.ts): auto would rank LiteRT.js first for an int8 model, but
+      // its ~9.5 MB builds are not worth it here (tied with tfjs-tflite on this detector, pnpm bench:runtime).
+      backend: ['tfjs-tflite', 'wasm'],
       // Verified against the hash built into this code; a tampered or truncated cached copy is never run.
       cache: { sha256: __MODEL_SHA256__ },
       assets: assetBase,
