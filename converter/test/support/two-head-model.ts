@@ -4,7 +4,8 @@
 // tensor a step of ~20, which rounds every logit to the same value: the class head collapses unless the
 // shared layer stays float.
 import { ActivationFunctionType, GraphBuilder, type Graph } from '@borde/tflite';
-import { createRng, seededInputs, type TensorValue } from '@borde/converter/verify';
+import { createRng, seededInputs } from '@borde/converter/verify';
+import type { TensorValue } from '@borde/converter';
 
 export function twoHeadModel(seed = 11): Graph {
   const rng = createRng(seed);
