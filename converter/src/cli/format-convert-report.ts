@@ -67,14 +67,15 @@ export function formatQuality(q: NonNullable<ConvertReport['quantization']>): st
   const lines = [
     `  quality     ${e.samples} ${SOURCES[e.on]}` +
       (b ? `; budget mean ${percent(b.budget.maxMeanError)}, p99 ${percent(b.budget.maxP99Error)} of range, ` +
-        `agreement ${percent(b.budget.minAgreement)}: ${verdict}` : ''),
+        `agreement ${percent(b.budget.minAgreement)}, p step ${b.budget.maxDecisionStep}: ${verdict}` : ''),
   ];
   const width = Math.max(6, ...e.outputs.map((o) => o.name.length));
-  lines.push(`    ${'output'.padEnd(width)}  SQNR dB  mean err   p99 err   max err  agreement  range`);
+  lines.push(`    ${'output'.padEnd(width)}  SQNR dB  mean err   p99 err   max err  agreement  p step@0.5  range`);
   const missed = new Set(b?.misses.map((m) => m.output));
   for (const o of e.outputs) {
     lines.push(`    ${o.name.padEnd(width)}  ${o.sqnrDb.toFixed(1).padStart(7)}  ${percent(o.meanError).padStart(8)}  ${percent(o.p99Error).padStart(8)}  ` +
-      `${percent(o.maxError).padStart(8)}  ${(o.agreement === undefined ? '-' : percent(o.agreement)).padStart(9)}  ${o.range.toPrecision(3)}` +
+      `${percent(o.maxError).padStart(8)}  ${(o.agreement === undefined ? '-' : percent(o.agreement)).padStart(9)}  ` +
+      `${(o.decisionStep === undefined ? '-' : o.decisionStep.toFixed(4)).padStart(10)}  ${o.range.toPrecision(3)}` +
       (missed.has(o.name) ? '  <- over budget' : ''));
   }
   return lines;

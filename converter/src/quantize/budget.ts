@@ -10,13 +10,15 @@ export interface QualityBudget {
   maxMeanError: number;
   maxP99Error: number;
   minAgreement: number;
+  /** Largest step of a probability near 0.5 for score and logit outputs (decision resolution). */
+  maxDecisionStep: number;
 }
 
-export const DEFAULT_BUDGET: QualityBudget = { maxMeanError: 0.02, maxP99Error: 0.1, minAgreement: 0.95 };
+export const DEFAULT_BUDGET: QualityBudget = { maxMeanError: 0.02, maxP99Error: 0.1, minAgreement: 0.95, maxDecisionStep: 0.02 };
 
 export interface BudgetMiss {
   output: string;
-  measure: 'meanError' | 'p99Error' | 'agreement';
+  measure: 'meanError' | 'p99Error' | 'agreement' | 'decisionStep';
   value: number;
   limit: number;
 }
@@ -36,6 +38,9 @@ export function judgeBudget(evaluation: QuantizedEvaluation, budget: QualityBudg
     if (o.agreement !== undefined && !(o.agreement >= budget.minAgreement)) {
       misses.push({ output: o.name, measure: 'agreement', value: o.agreement, limit: budget.minAgreement });
     }
+    if (o.decisionStep !== undefined && !(o.decisionStep <= budget.maxDecisionStep)) {
+      misses.push({ output: o.name, measure: 'decisionStep', value: o.decisionStep, limit: budget.maxDecisionStep });
+    }
   }
   return { budget, passed: misses.length === 0, misses };
 }
@@ -44,6 +49,8 @@ export function judgeBudget(evaluation: QuantizedEvaluation, budget: QualityBudg
 export function describeMisses(verdict: BudgetVerdict): string {
   return verdict.misses.map((m) => m.measure === 'agreement'
     ? `  - ${m.output}: agreement ${(100 * m.value).toFixed(2)}% < ${(100 * m.limit).toFixed(2)}% (--min-agreement)`
+    : m.measure === 'decisionStep'
+    ? `  - ${m.output}: a probability near 0.5 moves in steps of ${m.value.toFixed(4)} > ${m.limit} (--max-decision-step)`
     : `  - ${m.output}: ${m.measure === 'meanError' ? 'mean' : 'p99'} |error| ${(100 * m.value).toFixed(2)}% of the output range > ` +
       `${(100 * m.limit).toFixed(2)}% (--max-error)`).join('\n');
 }

@@ -3,6 +3,7 @@ import { openInterpreter } from '../verify/interpreter.js';
 import type { TensorValue } from '../verify/tensor-value.js';
 import { outputTensorsByName, outputsAsFloat, samplesFor } from './model-io.js';
 import { matchOutputs } from '../verify/match-outputs.js';
+import { decisionSteps } from './decision-step.js';
 import { OutputQualityMeter, type OutputQuality } from './output-quality.js';
 
 /**
@@ -63,6 +64,7 @@ export async function evaluateQuantized(
   samples: TensorValue[][],
   labels: number[] | undefined,
   on: EvaluationSource,
+  logits: ReadonlySet<string> = new Set(),
 ): Promise<QuantizedEvaluation> {
   const floatModel = await openInterpreter(float.bytes);
   const quantModel = await openInterpreter(quantized.bytes);
@@ -91,7 +93,11 @@ export async function evaluateQuantized(
         if (predictedClass(pair[0].data as Float32Array) === labels[n]) quantCorrect++;
       }
     }
-    const outputs = [...meters.values()].map((m) => m.result());
+    const steps = decisionSteps(quantized.graph, { logits, scores });
+    const outputs = [...meters.values()].map((m) => {
+      const step = steps.get(m.name);
+      return { ...m.result(), ...(step !== undefined ? { decisionStep: step } : {}) };
+    });
     const agreement = outputs.find((o) => o.agreement !== undefined)?.agreement;
     return {
       samples: samples.length,

@@ -43,6 +43,7 @@ export interface MixedPrecisionInput {
   samples: TensorValue[][];
   labels: number[] | undefined;
   on: EvaluationSource;
+  logits: ReadonlySet<string>;
   /** The all-int8 model and its evaluation, already made. */
   start: Int8Result & { bytes: Uint8Array; evaluation: QuantizedEvaluation };
 }
@@ -54,7 +55,7 @@ export interface MixedPrecisionInput {
  * that only pass its input's scale through, since the scale was set there), and judge again.
  */
 export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<MixedPrecisionResult> {
-  const { floatGraph, floatBytes, ranges, options, budget, samples, labels, on, start } = input;
+  const { floatGraph, floatBytes, ranges, options, budget, samples, labels, on, logits, start } = input;
   const sub = floatGraph.subgraphs[0]!;
   const producer = new Map<number, number>();
   sub.operators.forEach((op, i) => op.outputs.forEach((o) => producer.set(o, i)));
@@ -83,21 +84,29 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
       const drop = inSqnr - out;
       if (!best || drop > best.drop) best = { index, drop };
     }
-    if (!best) break;
-    for (const index of scaleChain(floatGraph, best.index, producer)) {
+    // A decision step too coarse is the output's own int8 scale: its head (back to the weighted ops) goes float.
+    const coarse = verdict.misses.filter((m) => m.measure === 'decisionStep').map((m) => outputTensor.get(m.output)).filter((t): t is number => t !== undefined);
+    for (const index of head(floatGraph, coarse, producer)) {
+      if (keep.has(index) || alreadyFloat.has(index)) continue;
+      const op = sub.operators[index]!;
+      keep.set(index, 'kept float by the mixed-precision search: it computes a score or logit output whose int8 step is too coarse near p = 0.5');
+      kept.push({ index, opcode: op.opcode, name: sub.tensors[op.outputs[0]!]!.name, sqnrDropDb: 0 });
+    }
+    if (!best && coarse.length === 0) break;
+    for (const index of best ? scaleChain(floatGraph, best.index, producer) : []) {
       if (keep.has(index) || alreadyFloat.has(index)) continue;
       const op = sub.operators[index]!;
       const name = sub.tensors[op.outputs[0]!]!.name;
-      const drop = index === best.index ? best.drop : 0;
-      const chosen = sub.tensors[sub.operators[best.index]!.outputs[0]!]!.name;
-      keep.set(index, index === best.index
+      const drop = index === best!.index ? best!.drop : 0;
+      const chosen = sub.tensors[sub.operators[best!.index]!.outputs[0]!]!.name;
+      keep.set(index, index === best!.index
         ? `kept float by the mixed-precision search (int8 lost ${drop.toFixed(1)} dB here)`
-        : `kept float by the mixed-precision search: it sets the int8 scale of '${chosen}', which lost ${best.drop.toFixed(1)} dB`);
+        : `kept float by the mixed-precision search: it sets the int8 scale of '${chosen}', which lost ${best!.drop.toFixed(1)} dB`);
       kept.push({ index, opcode: op.opcode, name, sqnrDropDb: drop });
     }
     const result = quantizeInt8(floatGraph, ranges, { ...options, keepFloat: keep });
     const bytes = writeModel(result.graph);
-    const evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes, graph: result.graph }, samples, labels, on);
+    const evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes, graph: result.graph }, samples, labels, on, logits);
     current = { ...result, bytes, evaluation };
     verdict = judgeBudget(evaluation, budget);
   }
@@ -115,6 +124,22 @@ function scaleChain(graph: Graph, index: number, producer: Map<number, number>):
     op = sub.operators[before]!;
   }
   return chain;
+}
+
+/** The ops computing the given tensors back to (and including) the nearest weighted ops on every path. */
+function head(graph: Graph, tensors: number[], producer: Map<number, number>): number[] {
+  const sub = graph.subgraphs[0]!;
+  const found: number[] = [];
+  const stack = [...tensors];
+  while (stack.length) {
+    const index = producer.get(stack.pop()!);
+    if (index === undefined || found.includes(index)) continue;
+    found.push(index);
+    const op = sub.operators[index]!;
+    if (int8Rule(op.opcode, { perChannelDense: false })?.kind === 'weighted') continue;
+    stack.push(...op.inputs.filter((i) => i >= 0 && !sub.tensors[i]!.data));
+  }
+  return found;
 }
 
 /** Every operator index that the given tensors depend on. */

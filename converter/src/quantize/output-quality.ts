@@ -18,6 +18,8 @@ export interface OutputQuality {
   maxAbsError: number;
   /** Class-score outputs only: share of decisions (argmax over the last axis, or p > 0.5 for one unit) kept. */
   agreement?: number;
+  /** Score and `--logits` outputs: the smallest move of a probability near 0.5 the output can make (0: float). */
+  decisionStep?: number;
 }
 
 /** Largest number of errors kept per output for the percentile (evenly strided beyond that). */

@@ -37,6 +37,11 @@ export interface QuantizeOptions {
   dynamicMinElements?: number;
   /** Per-output quality budget (defaults: DEFAULT_BUDGET); a model that misses it is refused. */
   budget?: Partial<QualityBudget>;
+  /**
+   * Outputs that are logits an app turns into decisions with a sigmoid (e.g. a detector's raw scores): their
+   * step near p = 0.5 is reported and budgeted (`maxDecisionStep`), as it is for score outputs.
+   */
+  logitOutputs?: string[];
   /** Keep ops in float, worst first, until the budget holds (default true). */
   mixedPrecision?: boolean;
 }
@@ -79,6 +84,7 @@ export async function quantize(
   const { calibration, evalData } = data;
   const labels = evalData?.labels;
   const budget: QualityBudget = { ...DEFAULT_BUDGET, ...options.budget };
+  const logits = new Set(options.logitOutputs ?? []);
 
   if (mode === 'dynamic') {
     progress({ step: 'quantize', message: 'int8 weights, float activations (dynamic range)' });
@@ -89,7 +95,7 @@ export async function quantize(
     const evalSamples = evalData?.samples ?? calibration;
     if (evalSamples) {
       progress({ step: 'evaluate', message: `comparing with the float model on ${evalSamples.length} samples` });
-      report.evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes: writeModel(pruned), graph: pruned }, evalSamples, labels, evalData ? 'eval' : 'held-out');
+      report.evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes: writeModel(pruned), graph: pruned }, evalSamples, labels, evalData ? 'eval' : 'held-out', logits);
       report.budget = judgeBudget(report.evaluation, budget);
     }
     return { graph: pruned, report };
@@ -108,13 +114,13 @@ export async function quantize(
   const int8 = quantizeInt8(floatGraph, ranges, int8Options);
   const int8Bytes = writeModel(int8.graph);
   progress({ step: 'evaluate', message: `comparing with the float model on ${evalSamples.length} ${on} samples` });
-  const evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes: int8Bytes, graph: int8.graph }, evalSamples, labels, on);
+  const evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes: int8Bytes, graph: int8.graph }, evalSamples, labels, on, logits);
   let chosen = { ...int8, bytes: int8Bytes, evaluation, verdict: judgeBudget(evaluation, budget) };
   let mixedPrecision: QuantizationReport['mixedPrecision'];
   if (!chosen.verdict.passed && options.mixedPrecision !== false) {
     progress({ step: 'evaluate', message: 'an output misses the quality budget: keeping the worst ops in float (mixed precision)' });
     const mixed = await searchMixedPrecision({
-      floatGraph, floatBytes, ranges, options: int8Options, budget, samples: evalSamples, labels, on, start: chosen,
+      floatGraph, floatBytes, ranges, options: int8Options, budget, samples: evalSamples, labels, on, logits, start: chosen,
     });
     mixedPrecision = { kept: mixed.kept, int8Bytes: mixed.int8Bytes, bytes: mixed.bytes.byteLength, rounds: mixed.rounds };
     chosen = mixed;

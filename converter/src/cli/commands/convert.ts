@@ -38,6 +38,8 @@ interface ConvertFlags {
   verify: boolean;
   maxError?: { maxMeanError: number; maxP99Error: number };
   minAgreement?: number;
+  maxDecisionStep?: number;
+  logits?: string[];
   allowDegraded?: boolean;
   mixedPrecision: boolean;
 }
@@ -78,6 +80,9 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .option('--max-error <fraction>', 'quality budget per output: mean |error| / output range (default 0.02), ' +
       'optionally ,p99 (default 5x the mean: 0.1)', parseMaxError)
     .option('--min-agreement <fraction>', 'quality budget for class-score outputs: share of decisions kept (default 0.95)', fraction('--min-agreement'))
+    .option('--logits <outputs>', 'outputs that are logits an app thresholds after a sigmoid (comma separated): their step near p=0.5 is budgeted',
+      (v) => v.split(',').map((n) => n.trim()).filter(Boolean))
+    .option('--max-decision-step <p>', 'quality budget for score and --logits outputs: largest probability step near 0.5 (default 0.02)', fraction('--max-decision-step'))
     .option('--allow-degraded', 'write a quantized model even when it misses the quality budget')
     .option('--no-mixed-precision', 'do not keep ops in float when int8 misses the quality budget')
     .option('--json', 'print the report as JSON on stdout')
@@ -136,7 +141,12 @@ function convertOptions(flags: ConvertFlags): ConvertOptions {
     strict: Boolean(flags.strict),
     perChannelDense: Boolean(flags.perChannelDense),
     ...(flags.dynamicMinElements !== undefined ? { dynamicMinElements: flags.dynamicMinElements } : {}),
-    budget: { ...flags.maxError, ...(flags.minAgreement !== undefined ? { minAgreement: flags.minAgreement } : {}) },
+    budget: {
+      ...flags.maxError,
+      ...(flags.minAgreement !== undefined ? { minAgreement: flags.minAgreement } : {}),
+      ...(flags.maxDecisionStep !== undefined ? { maxDecisionStep: flags.maxDecisionStep } : {}),
+    },
+    ...(flags.logits ? { logitOutputs: flags.logits } : {}),
     allowDegraded: Boolean(flags.allowDegraded),
     mixedPrecision: flags.mixedPrecision,
   };
