@@ -73,6 +73,19 @@ describe('per-output quality and the budget', () => {
     }
   });
 
+  it('budgets the decision step near p = 0.5 of score and --logits outputs, keeping a coarse head float', async () => {
+    const { report } = await convert(model, { quantize: 'int8', calibration: samples, logitOutputs: ['distance'] });
+    const q = report.quantization!;
+    const byName = Object.fromEntries(q.evaluation!.outputs.map((o) => [o.name, o]));
+    expect(byName.class!.decisionStep).toBe(1 / 256); // softmax scores step by their int8 scale
+    expect(byName.distance!.decisionStep).toBe(0); // computed in float now
+    expect(q.mixedPrecision!.kept.map((k) => `${k.opcode} ${k.name}`)).toEqual(expect.arrayContaining(['SLICE distance', 'FULLY_CONNECTED heads']));
+    const allInt8 = await convert(model, { quantize: 'int8', calibration: samples, logitOutputs: ['distance'], mixedPrecision: false, allowDegraded: true });
+    const step = allInt8.report.quantization!.evaluation!.outputs.find((o) => o.name === 'distance')!.decisionStep!;
+    expect(step).toBeGreaterThan(0.9); // a logit step of ~11 flips p from ~0 to ~1
+    expect(allInt8.report.quantization!.budget!.misses).toContainEqual(expect.objectContaining({ output: 'distance', measure: 'decisionStep' }));
+  });
+
   it('judges on --eval samples when given, calibrating on all the calibration data', async () => {
     const { report } = await convert(model, { quantize: 'int8', calibration: samples, evalData: { samples: twoHeadSamples(30, 7000) } });
     expect(report.quantization).toMatchObject({ samples: 100, evaluation: { samples: 30, on: 'eval' } });

@@ -28,9 +28,11 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
     if (q.mode === 'int8') lines.push(`  calibration ${q.method} on ${q.samples} samples; model inputs/outputs ${q.io}`);
     for (const p of q.ioParams ?? []) lines.push(`    ${p.name}: scale ${p.scale.toPrecision(6)}, zero point ${p.zeroPoint}`);
     if (q.quantizedWeights) lines.push(`  int8 weights ${q.quantizedWeights.length} tensor(s) (smaller ones stay float, as in TFLite)`);
-    if (q.floatOps.length) {
-      lines.push(`  float ops   ${q.floatOps.length} op(s) stay float:`);
-      for (const f of q.floatOps) lines.push(`    operators[${f.index}] ${f.opcode} '${f.name}': ${f.reason}`);
+    const kept = new Set(q.mixedPrecision?.kept.map((k) => k.index));
+    const unsupported = q.floatOps.filter((f) => !kept.has(f.index));
+    if (unsupported.length) {
+      lines.push(`  float ops   ${unsupported.length} op(s) stay float:`);
+      for (const f of unsupported) lines.push(`    operators[${f.index}] ${f.opcode} '${f.name}': ${f.reason}`);
     }
     const e = q.evaluation;
     if (e) {
@@ -42,7 +44,7 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
       const m = q.mixedPrecision;
       lines.push(`  mixed       ${m.kept.length} op(s) kept float by the search in ${m.rounds} round(s); size ` +
         `${formatBytes(m.int8Bytes)} all-int8 -> ${formatBytes(m.bytes)} (+${formatBytes(m.bytes - m.int8Bytes)})`);
-      for (const k of m.kept) lines.push(`    operators[${k.index}] ${k.opcode} '${k.name}' (int8 lost ${k.sqnrDropDb.toFixed(1)} dB)`);
+      for (const k of m.kept) lines.push(`    operators[${k.index}] ${k.opcode} '${k.name}': ${k.reason}`);
     }
     if (q.layers?.length) {
       lines.push('  worst layers (SQNR of int8 activations vs float, dB)');

@@ -13,8 +13,9 @@ export interface KeptFloat {
   index: number;
   opcode: string;
   name: string;
-  /** SQNR lost across the op in int8 (its inputs' SQNR minus its output's), in dB. */
-  sqnrDropDb: number;
+  /** SQNR lost across the op in int8 (its inputs' SQNR minus its output's), in dB, where that is why. */
+  sqnrDropDb?: number;
+  reason: string;
 }
 
 export interface MixedPrecisionResult extends Int8Result {
@@ -68,13 +69,14 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
   let rounds = 0;
   while (!verdict.passed && rounds < MAX_ROUNDS) {
     rounds++;
-    const failing = new Set(verdict.misses.map((m) => m.output));
+    // Error and agreement misses are ranked by SQNR lost; a coarse decision step is fixed at the output's head.
+    const failing = new Set(verdict.misses.filter((m) => m.measure !== 'decisionStep').map((m) => m.output));
     const cone = ancestors(floatGraph, [...failing].map((n) => outputTensor.get(n)).filter((t): t is number => t !== undefined), producer);
     const sqnr = new Map((await layerErrors(floatGraph, current.graph, current.tensorMap, samples.slice(0, RANKING_SAMPLES)))
       .map((l) => [l.tensor, Math.min(CLEAN_DB, l.sqnrDb)]));
     const alreadyFloat = new Set(current.floatOps.map((f) => f.index));
     let best: { index: number; drop: number } | undefined;
-    for (const index of cone) {
+    for (const index of failing.size > 0 ? cone : []) {
       if (alreadyFloat.has(index)) continue;
       const op = sub.operators[index]!;
       const out = sqnr.get(op.outputs[0]!);
@@ -89,20 +91,21 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
     for (const index of head(floatGraph, coarse, producer)) {
       if (keep.has(index) || alreadyFloat.has(index)) continue;
       const op = sub.operators[index]!;
-      keep.set(index, 'kept float by the mixed-precision search: it computes a score or logit output whose int8 step is too coarse near p = 0.5');
-      kept.push({ index, opcode: op.opcode, name: sub.tensors[op.outputs[0]!]!.name, sqnrDropDb: 0 });
+      const reason = 'it computes a score or logit output whose int8 step is too coarse near p = 0.5';
+      keep.set(index, `kept float by the mixed-precision search: ${reason}`);
+      kept.push({ index, opcode: op.opcode, name: sub.tensors[op.outputs[0]!]!.name, reason });
     }
     if (!best && coarse.length === 0) break;
     for (const index of best ? scaleChain(floatGraph, best.index, producer) : []) {
       if (keep.has(index) || alreadyFloat.has(index)) continue;
       const op = sub.operators[index]!;
       const name = sub.tensors[op.outputs[0]!]!.name;
-      const drop = index === best!.index ? best!.drop : 0;
       const chosen = sub.tensors[sub.operators[best!.index]!.outputs[0]!]!.name;
-      keep.set(index, index === best!.index
-        ? `kept float by the mixed-precision search (int8 lost ${drop.toFixed(1)} dB here)`
-        : `kept float by the mixed-precision search: it sets the int8 scale of '${chosen}', which lost ${best!.drop.toFixed(1)} dB`);
-      kept.push({ index, opcode: op.opcode, name, sqnrDropDb: drop });
+      const reason = index === best!.index
+        ? `int8 lost ${best!.drop.toFixed(1)} dB of SQNR here`
+        : `it sets the int8 scale of '${chosen}', which lost ${best!.drop.toFixed(1)} dB`;
+      keep.set(index, `kept float by the mixed-precision search: ${reason}`);
+      kept.push({ index, opcode: op.opcode, name, ...(index === best!.index ? { sqnrDropDb: best!.drop } : {}), reason });
     }
     const result = quantizeInt8(floatGraph, ranges, { ...options, keepFloat: keep });
     const bytes = writeModel(result.graph);
