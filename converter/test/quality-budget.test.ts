@@ -11,6 +11,7 @@ import { convert } from '../src/convert.js';
 import { ConverterError } from '../src/errors.js';
 import { holdOut, judgeBudget, DEFAULT_BUDGET } from '../src/quantize/budget.js';
 import { runCli } from './support/run-cli.js';
+import { int8SpecViolations } from './support/int8-spec.js';
 import { twoHeadModel, twoHeadSamples } from './support/two-head-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'borde-quality-'));
@@ -56,6 +57,7 @@ describe('per-output quality and the budget', () => {
     const ops = readModel(bytes).subgraphs[0]!.operators.map((o) => o.opcode);
     expect(ops).toContain('DEQUANTIZE');
     expect(ops.filter((o) => o === 'FULLY_CONNECTED')).toHaveLength(2);
+    expect(int8SpecViolations(bytes, { io: 'float' })).toEqual([]); // the int8 ops still follow the spec
 
     const float = await openLiteRtModel(writeModel(twoHeadModel()));
     const mixed = await openLiteRtModel(bytes);
