@@ -30,6 +30,8 @@ export interface MixedPrecisionResult extends Int8Result {
 
 /** SQNR given to tensors that are not measured as int8 (model inputs, float tensors): clean enough. */
 const CLEAN_DB = 60;
+/** SQNR kept within +-CLEAN_DB, so a silent tensor (no signal: -Infinity) cannot make a drop NaN. */
+const clampDb = (db: number): number => Math.max(-CLEAN_DB, Math.min(CLEAN_DB, db));
 /** Rounds of the greedy search; each round re-quantizes and re-evaluates the model once. */
 const MAX_ROUNDS = 24;
 /** Samples used for the per-layer ranking (the budget is always judged on all held-out samples). */
@@ -73,7 +75,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
     const failing = new Set(verdict.misses.filter((m) => m.measure !== 'decisionStep').map((m) => m.output));
     const cone = ancestors(floatGraph, [...failing].map((n) => outputTensor.get(n)).filter((t): t is number => t !== undefined), producer);
     const sqnr = new Map((await layerErrors(floatGraph, current.graph, current.tensorMap, samples.slice(0, RANKING_SAMPLES)))
-      .map((l) => [l.tensor, Math.min(CLEAN_DB, l.sqnrDb)]));
+      .map((l) => [l.tensor, clampDb(l.sqnrDb)]));
     const alreadyFloat = new Set(current.floatOps.map((f) => f.index));
     let best: { index: number; drop: number } | undefined;
     for (const index of failing.size > 0 ? cone : []) {
