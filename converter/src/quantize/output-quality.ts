@@ -18,6 +18,8 @@ export interface OutputQuality {
   maxAbsError: number;
   /** Class-score outputs only: share of decisions (argmax over the last axis, or p > 0.5 for one unit) kept. */
   agreement?: number;
+  /** Class-score outputs: how many decisions the agreement counts (rows of scores over all samples). */
+  decisions?: number;
   /** Score and `--logits` outputs: the smallest move of a probability near 0.5 the output can make (0: float). */
   decisionStep?: number;
 }
@@ -76,7 +78,7 @@ export class OutputQualityMeter {
       maxError: this.maxAbs / range,
       meanAbsError: this.sumAbs / Math.max(1, this.count),
       maxAbsError: this.maxAbs,
-      ...(this.classScores ? { agreement: this.decisions === 0 ? 1 : this.agreed / this.decisions } : {}),
+      ...(this.classScores ? { agreement: this.decisions === 0 ? 1 : this.agreed / this.decisions, decisions: this.decisions } : {}),
     };
   }
 
