@@ -66,14 +66,24 @@ for (const model of models) {
 }
 
 const pct = (x?: number) => (x === undefined ? '-' : `${(100 * x).toFixed(2)}%`);
-console.log('\nmodel               float32 B   int8 B  ratio  verified(rel err)  acc float  acc int8  agree    engine/backend        median ms');
+console.log('\nmodel               float32 B   int8 B  ratio  verified(rel err)  acc float  acc int8  agree    worst output p99 err (budget)  engine/backend        median ms');
 for (const { model, float32, int8, run } of rows) {
   const e = int8.quantization.evaluation;
   console.log(
     `${model.padEnd(19)} ${String(float32.outputBytes).padStart(9)} ${String(int8.outputBytes).padStart(8)}  ${int8.sizeRatio.toFixed(3)}` +
       `  ${(float32.verify.passed ? 'PASS ' : 'FAIL ') + float32.verify.maxRelError.toExponential(1)}`.padEnd(19) +
       `${pct(e.accuracy?.float).padStart(9)}  ${pct(e.accuracy?.int8).padStart(8)}  ${pct(e.agreement).padStart(7)}  ` +
+      `${worstOutput(int8.quantization).padEnd(29)}  ` +
       `${`${run.engine}/${run.backend}`.padEnd(21)} ${run.medianMs.toFixed(3).padStart(9)}`,
   );
 }
+console.log('(worst output: the int8 output with the largest 99th-percentile |error| / output range on held-out data, and the budget verdict)');
 console.log(`\nFiles are in ${work}. Every figure above comes from this run.`);
+
+/** The per-output quality column: the output with the worst p99 error, and whether the budget held. */
+function worstOutput(q: { evaluation: { outputs: { name: string; p99Error: number }[] }; budget?: { passed: boolean; budget: { maxP99Error: number } } }): string {
+  const worst = [...q.evaluation.outputs].sort((a, b) => b.p99Error - a.p99Error)[0];
+  if (!worst) return '-';
+  const verdict = q.budget ? `${q.budget.passed ? '<=' : '>'} ${pct(q.budget.budget.maxP99Error)}` : '';
+  return `${worst.name.slice(0, 14)} ${pct(worst.p99Error)} ${verdict}`;
+}

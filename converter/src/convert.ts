@@ -7,6 +7,7 @@ import { toFloat16Weights } from './passes/float16-weights.js';
 import { liteRtRunner } from './verify/interpreter.js';
 import { verifyOutputs, type VerifyReport } from './verify/verify.js';
 import type { TensorValue } from './verify/tensor-value.js';
+import { describeMisses } from './quantize/budget.js';
 import { quantize, resolveData, type QuantizeOptions, type QuantizationReport } from './quantize/quantize.js';
 
 /** float32 (default), float16 weights, dynamic-range int8 weights, or full-integer int8. */
@@ -32,6 +33,8 @@ export interface ConvertOptions extends QuantizeOptions {
   inputs?: string[];
   /** ONNX sources: keep rank-4 inputs/outputs NCHW in the written model (default NHWC). */
   keepNchwIo?: boolean;
+  /** Return (and let the CLI write) a quantized model that misses the quality budget instead of refusing it. */
+  allowDegraded?: boolean;
   /** Progress of the long steps, for a CLI or a UI. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -58,7 +61,7 @@ export interface ConvertReport {
   /** The float model against its source (float32 and float16 modes, and the float baseline of int8 modes). */
   verify?: VerifyReport;
   quantization?: QuantizationReport;
-  /** Quantized modes: share of samples whose predicted class matches the float model's. */
+  /** Quantized modes with a class-score output: share of its decisions that match the float model's. */
   agreement?: number;
   /** Quantized modes with labelled `evalData`: accuracy of the float and the quantized model. */
   accuracy?: { float: number; int8: number };
@@ -149,6 +152,19 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
       ...(quantization?.evaluation?.accuracy ? { accuracy: quantization.evaluation.accuracy } : {}),
       ...(quantization?.layers ? { layers: quantization.layers } : {}),
     };
+    const verdict = quantization?.budget;
+    if (quantization && verdict && !verdict.passed && !options.allowDegraded) {
+      const e = quantization.evaluation!;
+      const searched = quantization.mixedPrecision
+        ? `, even with ${quantization.mixedPrecision.kept.length} op(s) kept in float by the mixed-precision search`
+        : '';
+      throw Object.assign(
+        new ConverterError('QUALITY_BUDGET', `the ${mode} model misses the quality budget on ${e.samples} ${e.on} samples${searched}:\n` +
+          `${describeMisses(verdict)}\nNothing was written. Pass --allow-degraded to write it anyway, loosen --max-error / ` +
+          '--min-agreement, or try --calibration-method percentile or a float16/dynamic mode.'),
+        { report },
+      );
+    }
     return { bytes, graph, report };
   } finally {
     source.dispose();

@@ -10,7 +10,8 @@ export type ConverterErrorCode =
   | 'VERIFY_FAILED'
   | 'CALIBRATION'
   | 'INVALID_OPTIONS'
-  | 'OUTPUT_MISMATCH';
+  | 'OUTPUT_MISMATCH'
+  | 'QUALITY_BUDGET';
 
 export class ConverterError extends Error {
   readonly code: ConverterErrorCode;

@@ -20,4 +20,8 @@ export { calibrate, type CalibrationMethod, type CalibrationResult } from './qua
 export { quantizeInt8, type Int8Options, type FloatFallback } from './quantize/quantize-int8.js';
 export { quantizeDynamicRange } from './quantize/dynamic-range.js';
 export type { QuantizeOptions, QuantizationReport, ModelInput, DataSource } from './quantize/quantize.js';
+export { DEFAULT_BUDGET, type QualityBudget, type BudgetVerdict, type BudgetMiss } from './quantize/budget.js';
+export type { OutputQuality } from './quantize/output-quality.js';
+export type { QuantizedEvaluation, EvaluationSource } from './quantize/evaluate.js';
+export type { KeptFloat } from './quantize/mixed-precision.js';
 export type { TensorValue } from './verify/tensor-value.js';

@@ -15,6 +15,8 @@ describe('tutorial MLP (breast cancer), int8', () => {
     console.log(`breast cancer: float ${accuracy!.float}, int8 ${accuracy!.int8}, agreement ${agreement} on ${samples}; ` +
       `${report.float32Bytes} -> ${report.outputBytes} B`);
     expect(samples).toBe(82);
+    expect(report.quantization!.budget!.passed).toBe(true); // issue #10: the shipped model stays within the budget
+    expect(report.quantization!.mixedPrecision).toBeUndefined(); // all int8
     expect(Math.abs(accuracy!.float - accuracy!.int8)).toBeLessThanOrEqual(0.01);
     expect(accuracy!.float).toBeGreaterThan(0.93);
     expect(report.verify!.passed).toBe(true);
@@ -31,6 +33,8 @@ describe.skipIf(!existsSync(FASHION_MNIST_MODEL))('Fashion-MNIST CNN, int8', () 
       `${report.float32Bytes} -> ${report.outputBytes} B (x${report.sizeRatio.toFixed(3)}); worst layers ` +
       report.quantization!.layers!.slice(0, 3).map((l) => `${l.name} ${l.sqnrDb.toFixed(1)} dB`).join(', '));
     expect(samples).toBe(10_000);
+    expect(report.quantization!.budget!.passed).toBe(true);
+    expect(report.quantization!.mixedPrecision).toBeUndefined();
     expect(Math.abs(accuracy!.float - accuracy!.int8)).toBeLessThanOrEqual(0.005);
     // The weights shrink 4x (int32 biases keep it above 0.25). The file shrinks less on a model this small
     // (22k parameters): the spec's per-channel scales and int64 zero points for every conv weight and bias

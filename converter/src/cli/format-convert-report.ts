@@ -28,17 +28,23 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
     if (q.mode === 'int8') lines.push(`  calibration ${q.method} on ${q.samples} samples; model inputs/outputs ${q.io}`);
     for (const p of q.ioParams ?? []) lines.push(`    ${p.name}: scale ${p.scale.toPrecision(6)}, zero point ${p.zeroPoint}`);
     if (q.quantizedWeights) lines.push(`  int8 weights ${q.quantizedWeights.length} tensor(s) (smaller ones stay float, as in TFLite)`);
-    if (q.floatOps.length) {
-      lines.push(`  float ops   ${q.floatOps.length} op(s) stay float:`);
-      for (const f of q.floatOps) lines.push(`    operators[${f.index}] ${f.opcode} '${f.name}': ${f.reason}`);
+    const kept = new Set(q.mixedPrecision?.kept.map((k) => k.index));
+    const unsupported = q.floatOps.filter((f) => !kept.has(f.index));
+    if (unsupported.length) {
+      lines.push(`  float ops   ${unsupported.length} op(s) stay float:`);
+      for (const f of unsupported) lines.push(`    operators[${f.index}] ${f.opcode} '${f.name}': ${f.reason}`);
     }
     const e = q.evaluation;
     if (e) {
-      lines.push(`  agreement   ${percent(e.agreement)} same class as float on ${e.samples} ${e.on} samples`);
+      if (e.agreement !== undefined) lines.push(`  agreement   ${percent(e.agreement)} of class decisions same as float`);
       if (e.accuracy) lines.push(`  accuracy    float ${percent(e.accuracy.float)}, ${q.mode} ${percent(e.accuracy.int8)}`);
-      for (const o of e.outputs) {
-        lines.push(`    ${o.name}: max abs error ${o.maxAbsError.toExponential(2)}, mean ${o.meanAbsError.toExponential(2)} (range ${o.range.toPrecision(3)})`);
-      }
+      lines.push(...formatQuality(q));
+    }
+    if (q.mixedPrecision) {
+      const m = q.mixedPrecision;
+      lines.push(`  mixed       ${m.kept.length} op(s) kept float by the search in ${m.rounds} round(s); size ` +
+        `${formatBytes(m.int8Bytes)} all-int8 -> ${formatBytes(m.bytes)} (+${formatBytes(m.bytes - m.int8Bytes)})`);
+      for (const k of m.kept) lines.push(`    operators[${k.index}] ${k.opcode} '${k.name}': ${k.reason}`);
     }
     if (q.layers?.length) {
       lines.push('  worst layers (SQNR of int8 activations vs float, dB)');
@@ -47,4 +53,32 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
   }
   for (const w of report.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
+}
+
+const SOURCES = {
+  eval: 'labelled --eval samples',
+  'held-out': 'held-out samples (a seeded 20% of the calibration data, not calibrated on)',
+  calibration: 'calibration samples (too few to hold any out)',
+} as const;
+
+/** The per-output quality table and the budget verdict (issue #10). */
+export function formatQuality(q: NonNullable<ConvertReport['quantization']>): string[] {
+  const e = q.evaluation!;
+  const b = q.budget;
+  const verdict = b ? (b.passed ? 'PASS' : 'MISSED') : '';
+  const lines = [
+    `  quality     ${e.samples} ${SOURCES[e.on]}` +
+      (b ? `; budget mean ${percent(b.budget.maxMeanError)}, p99 ${percent(b.budget.maxP99Error)} of range, ` +
+        `agreement ${percent(b.budget.minAgreement)}, p step ${b.budget.maxDecisionStep}: ${verdict}` : ''),
+  ];
+  const width = Math.max(6, ...e.outputs.map((o) => o.name.length));
+  lines.push(`    ${'output'.padEnd(width)}  SQNR dB  mean err   p99 err   max err  agreement  p step@0.5  range`);
+  const missed = new Set(b?.misses.map((m) => m.output));
+  for (const o of e.outputs) {
+    lines.push(`    ${o.name.padEnd(width)}  ${o.sqnrDb.toFixed(1).padStart(7)}  ${percent(o.meanError).padStart(8)}  ${percent(o.p99Error).padStart(8)}  ` +
+      `${percent(o.maxError).padStart(8)}  ${(o.agreement === undefined ? '-' : percent(o.agreement)).padStart(9)}  ` +
+      `${(o.decisionStep === undefined ? '-' : o.decisionStep.toFixed(4)).padStart(10)}  ${o.range.toPrecision(3)}` +
+      (missed.has(o.name) ? '  <- over budget' : ''));
+  }
+  return lines;
 }

@@ -66,3 +66,24 @@ export function parseLabelMap(text: string): Record<string, number> {
   }
   return map;
 }
+
+/**
+ * `--max-error <mean>[,<p99>]`: fractions of each output's range. One value sets the mean and scales the
+ * p99 limit with it (5x, as the defaults 0.02 and 0.1).
+ */
+export function parseMaxError(text: string): { maxMeanError: number; maxP99Error: number } {
+  const values = text.split(',').map((part) => Number(part.trim()));
+  if (values.length > 2 || values.some((v) => !(v > 0) || !Number.isFinite(v))) {
+    throw new InvalidArgumentError(`--max-error expects a positive fraction of the output range, or mean,p99 (e.g. 0.02 or 0.02,0.1), got '${text}'`);
+  }
+  return { maxMeanError: values[0]!, maxP99Error: values[1] ?? 5 * values[0]! };
+}
+
+/** A fraction in [0, 1], e.g. `--min-agreement 0.95`. */
+export function fraction(flag: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!(value >= 0 && value <= 1)) throw new InvalidArgumentError(`${flag} expects a fraction between 0 and 1, got '${text}'`);
+    return value;
+  };
+}

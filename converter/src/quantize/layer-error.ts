@@ -6,6 +6,8 @@ import { samplesFor } from './model-io.js';
 export interface LayerError {
   /** The float tensor's name: the source layer that produced it. */
   name: string;
+  /** Index of the float tensor in the float graph. */
+  tensor: number;
   /** Signal-to-quantization-noise ratio of the int8 activation against the float one, in dB (higher is better). */
   sqnrDb: number;
 }
@@ -47,6 +49,7 @@ export async function layerErrors(
     return pairs
       .map(([f], p) => ({
         name: floatSub.tensors[f]!.name,
+        tensor: f,
         sqnrDb: noise[p] === 0 ? Infinity : 10 * Math.log10(signal[p]! / noise[p]!),
       }))
       .sort((a, b) => a.sqnrDb - b.sqnrDb);

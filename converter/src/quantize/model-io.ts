@@ -37,3 +37,12 @@ export function outputsAsFloat(graph: Graph, outputs: TensorValue[]): TensorValu
     return { dtype: 'float32', shape: output.shape, data, ...(output.name !== undefined ? { name: output.name } : {}) };
   });
 }
+
+/** Output name (signature name, else tensor name) -> tensor index, in the model's output order. */
+export function outputTensorsByName(graph: Graph): Map<string, number> {
+  const sub = graph.subgraphs[0]!;
+  const signature = graph.signatures[0]?.outputs;
+  return new Map(signature?.length
+    ? signature.map((o) => [o.name, o.tensorIndex])
+    : sub.outputs.map((t) => [sub.tensors[t]!.name, t]));
+}

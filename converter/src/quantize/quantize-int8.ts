@@ -17,6 +17,8 @@ export interface Int8Options {
   perChannelDense?: boolean;
   /** Fail instead of leaving ops float when they cannot run in int8. */
   strict?: boolean;
+  /** Operator indices to keep in float whatever their rule (the mixed-precision search), with the reason. */
+  keepFloat?: ReadonlyMap<number, string>;
 }
 
 /** An operator left in float, with the reason, so the report can name it. */
@@ -46,7 +48,7 @@ export function quantizeInt8(graph: Graph, ranges: Map<number, Range>, options: 
   }
   const builder = new Int8GraphBuilder(graph.subgraphs[0]!, ranges, options);
   const subgraph = builder.build();
-  if (options.strict && builder.floatOps.length > 0) {
+  if (options.strict && builder.floatOps.some((f) => !options.keepFloat?.has(f.index))) {
     const list = builder.floatOps.map((f) => `  - operators[${f.index}] ${f.opcode} '${f.name}': ${f.reason}`).join('\n');
     throw new ConverterError('UNSUPPORTED_OPS', `--strict: ${builder.floatOps.length} op(s) cannot run in int8:\n${list}\n` +
       'Drop --strict to keep them in float between DEQUANTIZE and QUANTIZE.');
@@ -119,7 +121,7 @@ class Int8GraphBuilder {
 
   private convertOperator(op: Operator, index: number): void {
     const rule = int8Rule(op.opcode, { perChannelDense: this.options.perChannelDense ?? false });
-    const reason = rule ? this.cannotQuantize(op, rule) : 'no int8 kernel in TFLite for this operator';
+    const reason = this.options.keepFloat?.get(index) ?? (rule ? this.cannotQuantize(op, rule) : 'no int8 kernel in TFLite for this operator');
     if (!rule || reason) {
       const name = this.source.tensors[op.outputs[0]!]?.name ?? `operators[${index}]`;
       this.floatOps.push({ index, opcode: op.customCode ? `custom:${op.customCode}` : op.opcode, name, reason: reason! });

@@ -7,6 +7,8 @@ import { quantizeDynamicRange } from './dynamic-range.js';
 import { evaluateQuantized, type QuantizedEvaluation } from './evaluate.js';
 import { layerErrors, type LayerError } from './layer-error.js';
 import { quantizeInt8, type FloatFallback } from './quantize-int8.js';
+import { DEFAULT_BUDGET, holdOut, judgeBudget, type BudgetVerdict, type QualityBudget } from './budget.js';
+import { searchMixedPrecision, type KeptFloat } from './mixed-precision.js';
 
 /** Float model inputs as a data loader needs them: name and exact shape (batch 1). */
 export interface ModelInput {
@@ -29,10 +31,19 @@ export interface QuantizeOptions {
   perChannelDense?: boolean;
   /** Fail when an op must stay float. */
   strict?: boolean;
-  /** Labelled held-out data for accuracy; without it, agreement is measured on the calibration samples. */
+  /** Labelled held-out data for accuracy; without it, quality is judged on a seeded 20% of the calibration data. */
   evalData?: DataSource<{ samples: TensorValue[][]; labels?: number[] }>;
   /** Dynamic range: weights with fewer elements stay float (default 1024, as TFLite). */
   dynamicMinElements?: number;
+  /** Per-output quality budget (defaults: DEFAULT_BUDGET); a model that misses it is refused. */
+  budget?: Partial<QualityBudget>;
+  /**
+   * Outputs that are logits an app turns into decisions with a sigmoid (e.g. a detector's raw scores): their
+   * step near p = 0.5 is reported and budgeted (`maxDecisionStep`), as it is for score outputs.
+   */
+  logitOutputs?: string[];
+  /** Keep ops in float, worst first, until the budget holds (default true). */
+  mixedPrecision?: boolean;
 }
 
 export interface QuantizationReport {
@@ -48,7 +59,17 @@ export interface QuantizationReport {
   quantizedWeights?: string[];
   evaluation?: QuantizedEvaluation;
   /** Per-layer SQNR of int8 activations against float ones, worst first. */
-  layers?: LayerError[];
+  layers?: Omit<LayerError, 'tensor'>[];
+  /** The per-output budget and whether the written model meets it. */
+  budget?: BudgetVerdict;
+  /** int8 mode, when the all-int8 model missed the budget: what the mixed-precision search kept float. */
+  mixedPrecision?: {
+    kept: KeptFloat[];
+    /** Size of the all-int8 file, and of the mixed one. */
+    int8Bytes: number;
+    bytes: number;
+    rounds: number;
+  };
 }
 
 /** Quantizes the verified float graph and measures what it cost against the float model. */
@@ -61,29 +82,50 @@ export async function quantize(
   progress: (event: ProgressEvent) => void,
 ): Promise<{ graph: Graph; report: QuantizationReport }> {
   const { calibration, evalData } = data;
-  const evalSamples = evalData?.samples ?? calibration;
   const labels = evalData?.labels;
-  const on = evalData ? 'eval' : 'calibration';
+  const budget: QualityBudget = { ...DEFAULT_BUDGET, ...options.budget };
+  const logits = new Set(options.logitOutputs ?? []);
 
   if (mode === 'dynamic') {
     progress({ step: 'quantize', message: 'int8 weights, float activations (dynamic range)' });
     const { graph, quantized } = quantizeDynamicRange(floatGraph, { minElements: options.dynamicMinElements });
     const pruned = prune(graph);
     const report: QuantizationReport = { mode, floatOps: [], quantizedWeights: quantized };
+    // Dynamic range calibrates on nothing: every sample given is unseen.
+    const evalSamples = evalData?.samples ?? calibration;
     if (evalSamples) {
       progress({ step: 'evaluate', message: `comparing with the float model on ${evalSamples.length} samples` });
-      report.evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes: writeModel(pruned), graph: pruned }, evalSamples, labels, on);
+      report.evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes: writeModel(pruned), graph: pruned }, evalSamples, labels, evalData ? 'eval' : 'held-out', logits);
+      report.budget = judgeBudget(report.evaluation, budget);
     }
     return { graph: pruned, report };
   }
 
-  const samples = calibration!;
+  // Judge on samples the quantizer did not calibrate on: --eval data, else a seeded 20% of the calibration data.
+  const split = evalData ? { calibrate: calibration!, judge: evalData.samples, split: true } : holdOut(calibration!);
+  const samples = split.calibrate;
+  const evalSamples = split.judge;
+  const on = evalData ? 'eval' : split.split ? 'held-out' : 'calibration';
   const method = options.calibrationMethod ?? 'minmax';
   progress({ step: 'calibrate', message: `${method} calibration on ${samples.length} samples` });
   const { ranges } = await calibrate(floatGraph, samples, { method, ...(options.percentile ? { percentile: options.percentile } : {}) });
   progress({ step: 'quantize', message: 'full-integer int8 (TFLite int8 spec)' });
-  const { graph, floatOps, tensorMap } = quantizeInt8(floatGraph, ranges, { io: options.io, perChannelDense: options.perChannelDense, strict: options.strict });
-  const bytes = writeModel(graph);
+  const int8Options = { io: options.io, perChannelDense: options.perChannelDense, strict: options.strict };
+  const int8 = quantizeInt8(floatGraph, ranges, int8Options);
+  const int8Bytes = writeModel(int8.graph);
+  progress({ step: 'evaluate', message: `comparing with the float model on ${evalSamples.length} ${on} samples` });
+  const evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes: int8Bytes, graph: int8.graph }, evalSamples, labels, on, logits);
+  let chosen = { ...int8, bytes: int8Bytes, evaluation, verdict: judgeBudget(evaluation, budget) };
+  let mixedPrecision: QuantizationReport['mixedPrecision'];
+  if (!chosen.verdict.passed && options.mixedPrecision !== false) {
+    progress({ step: 'evaluate', message: 'an output misses the quality budget: keeping the worst ops in float (mixed precision)' });
+    const mixed = await searchMixedPrecision({
+      floatGraph, floatBytes, ranges, options: int8Options, budget, samples: evalSamples, labels, on, logits, start: chosen,
+    });
+    mixedPrecision = { kept: mixed.kept, int8Bytes: mixed.int8Bytes, bytes: mixed.bytes.byteLength, rounds: mixed.rounds };
+    chosen = mixed;
+  }
+  const { graph, floatOps, tensorMap } = chosen;
   const sub = graph.subgraphs[0]!;
   const io = options.io ?? 'float';
   const report: QuantizationReport = {
@@ -99,9 +141,11 @@ export async function quantize(
       }),
     } : {}),
   };
-  progress({ step: 'evaluate', message: `comparing with the float model on ${evalSamples!.length} ${on} samples` });
-  report.evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes, graph }, evalSamples!, labels, on);
-  report.layers = await layerErrors(floatGraph, graph, tensorMap, evalSamples!.slice(0, 32));
+  report.evaluation = chosen.evaluation;
+  report.budget = chosen.verdict;
+  if (mixedPrecision) report.mixedPrecision = mixedPrecision;
+  // The report names layers; tensor indices are internal to the float graph.
+  report.layers = (await layerErrors(floatGraph, graph, tensorMap, evalSamples.slice(0, 32))).map(({ name, sqnrDb }) => ({ name, sqnrDb }));
   return { graph, report };
 }
 

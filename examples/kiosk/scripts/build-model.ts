@@ -39,6 +39,8 @@ if (!process.argv.includes('--force') && mtime(manifestFile) > Math.max(...input
       '--calibration-method', 'percentile',
       '--percentile', String(CALIBRATION.percentile),
       '--samples', String(CALIBRATION.count),
+      // The app thresholds sigmoid(classificators) at 0.5: budget the logits' step there (issue 10).
+      '--logits', 'classificators',
     ];
     const result = spawnSync(process.execPath, args, { cwd: KIOSK_DIR, stdio: 'inherit' });
     if (result.status !== 0) {

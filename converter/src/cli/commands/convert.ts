@@ -1,11 +1,12 @@
 import { Option, type Command } from 'commander';
-import { convert, type ConvertOptions, type QuantizeMode } from '../../convert.js';
+import { convert, type ConvertOptions, type ConvertReport, type QuantizeMode } from '../../convert.js';
+import { ConverterError } from '../../errors.js';
 import { loadLabelledData, loadSamples, type SampleOptions } from '../../calibration/index.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { formatConvertReport } from '../format-convert-report.js';
 import type { CliOutput } from '../io.js';
 import { endProgress, progressReporter } from '../progress.js';
-import { parseInputShape, parseInputSize, parseLabelMap, parseNumberList, parseTensorList, positiveNumber } from '../parse-numbers.js';
+import { parseInputShape, parseInputSize, parseLabelMap, parseNumberList, parseTensorList, positiveNumber, parseMaxError, fraction } from '../parse-numbers.js';
 
 interface ConvertFlags {
   output: string;
@@ -37,6 +38,12 @@ interface ConvertFlags {
   signature?: string;
   verify: boolean;
   keepNchwIo?: boolean;
+  maxError?: { maxMeanError: number; maxP99Error: number };
+  minAgreement?: number;
+  maxDecisionStep?: number;
+  logits?: string[];
+  allowDegraded?: boolean;
+  mixedPrecision: boolean;
 }
 
 /** `borde convert <model> -o <out.tflite> [--quantize int8 --calibration <data>] [--json] [--no-verify]`. */
@@ -74,6 +81,14 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .option('--dynamic-min-elements <n>', 'dynamic mode: weights with fewer elements stay float (TFLite: 1024)', positiveNumber('--dynamic-min-elements'))
     .option('--signature <key>', 'SavedModel: the signature to convert (default serving_default)')
     .option('--keep-nchw-io', 'ONNX: keep image inputs/outputs NCHW (default: NHWC, TFLite\'s layout)')
+    .option('--max-error <fraction>', 'quality budget per output: mean |error| / output range (default 0.02), ' +
+      'optionally ,p99 (default 5x the mean: 0.1)', parseMaxError)
+    .option('--min-agreement <fraction>', 'quality budget for class-score outputs: share of decisions kept (default 0.95)', fraction('--min-agreement'))
+    .option('--logits <outputs>', 'outputs that are logits an app thresholds after a sigmoid (comma separated): their step near p=0.5 is budgeted',
+      (v) => v.split(',').map((n) => n.trim()).filter(Boolean))
+    .option('--max-decision-step <p>', 'quality budget for score and --logits outputs: largest probability step near 0.5 (default 0.02)', fraction('--max-decision-step'))
+    .option('--allow-degraded', 'write a quantized model even when it misses the quality budget')
+    .option('--no-mixed-precision', 'do not keep ops in float when int8 misses the quality budget')
     .option('--json', 'print the report as JSON on stdout')
     .option('--no-verify', 'skip verifying the float model against the source')
     .action(async (source: string, flags: ConvertFlags) => {
@@ -84,6 +99,14 @@ export function registerConvert(program: Command, output: CliOutput): void {
         endProgress(output);
         const full = { ...report, output: flags.output };
         output.out(flags.json ? JSON.stringify(full, null, 2) : formatConvertReport(full));
+      } catch (error) {
+        // A model over the quality budget: print the report with its per-output table, then fail (exit 1).
+        if (error instanceof ConverterError && error.code === 'QUALITY_BUDGET' && 'report' in error) {
+          endProgress(output);
+          const full = { ...(error.report as ConvertReport), output: `${flags.output} (not written)` };
+          output.out(flags.json ? JSON.stringify(full, null, 2) : formatConvertReport(full));
+        }
+        throw error;
       } finally {
         endProgress(output);
       }
@@ -124,5 +147,13 @@ function convertOptions(flags: ConvertFlags): ConvertOptions {
     strict: Boolean(flags.strict),
     perChannelDense: Boolean(flags.perChannelDense),
     ...(flags.dynamicMinElements !== undefined ? { dynamicMinElements: flags.dynamicMinElements } : {}),
+    budget: {
+      ...flags.maxError,
+      ...(flags.minAgreement !== undefined ? { minAgreement: flags.minAgreement } : {}),
+      ...(flags.maxDecisionStep !== undefined ? { maxDecisionStep: flags.maxDecisionStep } : {}),
+    },
+    ...(flags.logits ? { logitOutputs: flags.logits } : {}),
+    allowDegraded: Boolean(flags.allowDegraded),
+    mixedPrecision: flags.mixedPrecision,
   };
 }

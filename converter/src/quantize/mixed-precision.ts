@@ -1,0 +1,162 @@
+import { writeModel, type Graph } from '@borde/tflite';
+import type { TensorValue } from '../verify/tensor-value.js';
+import { judgeBudget, type BudgetVerdict, type QualityBudget } from './budget.js';
+import { evaluateQuantized, type EvaluationSource, type QuantizedEvaluation } from './evaluate.js';
+import { layerErrors } from './layer-error.js';
+import { int8Rule } from './op-rules.js';
+import { quantizeInt8, type Int8Options, type Int8Result } from './quantize-int8.js';
+import type { Range } from './ranges.js';
+import { outputTensorsByName } from './model-io.js';
+
+/** One op the search kept in float, with what its int8 form cost where it was measured. */
+export interface KeptFloat {
+  index: number;
+  opcode: string;
+  name: string;
+  /** SQNR lost across the op in int8 (its inputs' SQNR minus its output's), in dB, where that is why. */
+  sqnrDropDb?: number;
+  reason: string;
+}
+
+export interface MixedPrecisionResult extends Int8Result {
+  bytes: Uint8Array;
+  evaluation: QuantizedEvaluation;
+  verdict: BudgetVerdict;
+  kept: KeptFloat[];
+  /** Size of the all-int8 file the search started from. */
+  int8Bytes: number;
+  rounds: number;
+}
+
+/** SQNR given to tensors that are not measured as int8 (model inputs, float tensors): clean enough. */
+const CLEAN_DB = 60;
+/** SQNR kept within +-CLEAN_DB, so a silent tensor (no signal: -Infinity) cannot make a drop NaN. */
+const clampDb = (db: number): number => Math.max(-CLEAN_DB, Math.min(CLEAN_DB, db));
+/** Rounds of the greedy search; each round re-quantizes and re-evaluates the model once. */
+const MAX_ROUNDS = 24;
+/** Samples used for the per-layer ranking (the budget is always judged on all held-out samples). */
+const RANKING_SAMPLES = 16;
+
+export interface MixedPrecisionInput {
+  floatGraph: Graph;
+  floatBytes: Uint8Array;
+  ranges: Map<number, Range>;
+  options: Int8Options;
+  budget: QualityBudget;
+  samples: TensorValue[][];
+  labels: number[] | undefined;
+  on: EvaluationSource;
+  logits: ReadonlySet<string>;
+  /** The all-int8 model and its evaluation, already made. */
+  start: Int8Result & { bytes: Uint8Array; evaluation: QuantizedEvaluation };
+}
+
+/**
+ * Automatic mixed precision (issue #10): while an output misses the budget, rank the int8 ops feeding the
+ * failing outputs by the SQNR they lose (the per-layer error of TFLite's quantization debugger, as the drop
+ * from an op's inputs to its output), keep the worst in float (DEQUANTIZE/QUANTIZE around it, with the ops
+ * that only pass its input's scale through, since the scale was set there), and judge again.
+ */
+export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<MixedPrecisionResult> {
+  const { floatGraph, floatBytes, ranges, options, budget, samples, labels, on, logits, start } = input;
+  const sub = floatGraph.subgraphs[0]!;
+  const producer = new Map<number, number>();
+  sub.operators.forEach((op, i) => op.outputs.forEach((o) => producer.set(o, i)));
+  const outputTensor = outputTensorsByName(floatGraph);
+
+  let current: Int8Result & { bytes: Uint8Array; evaluation: QuantizedEvaluation } = start;
+  let verdict = judgeBudget(start.evaluation, budget);
+  const keep = new Map<number, string>();
+  const kept: KeptFloat[] = [];
+  let rounds = 0;
+  while (!verdict.passed && rounds < MAX_ROUNDS) {
+    rounds++;
+    // Error and agreement misses are ranked by SQNR lost; a coarse decision step is fixed at the output's head.
+    const failing = new Set(verdict.misses.filter((m) => m.measure !== 'decisionStep').map((m) => m.output));
+    const cone = ancestors(floatGraph, [...failing].map((n) => outputTensor.get(n)).filter((t): t is number => t !== undefined), producer);
+    const sqnr = new Map((await layerErrors(floatGraph, current.graph, current.tensorMap, samples.slice(0, RANKING_SAMPLES)))
+      .map((l) => [l.tensor, clampDb(l.sqnrDb)]));
+    const alreadyFloat = new Set(current.floatOps.map((f) => f.index));
+    let best: { index: number; drop: number } | undefined;
+    for (const index of failing.size > 0 ? cone : []) {
+      if (alreadyFloat.has(index)) continue;
+      const op = sub.operators[index]!;
+      const out = sqnr.get(op.outputs[0]!);
+      if (out === undefined) continue;
+      const activations = op.inputs.filter((i) => i >= 0 && !sub.tensors[i]!.data);
+      const inSqnr = Math.min(CLEAN_DB, ...activations.map((i) => sqnr.get(i) ?? CLEAN_DB));
+      const drop = inSqnr - out;
+      if (!best || drop > best.drop) best = { index, drop };
+    }
+    // A decision step too coarse is the output's own int8 scale: its head (back to the weighted ops) goes float.
+    const coarse = verdict.misses.filter((m) => m.measure === 'decisionStep').map((m) => outputTensor.get(m.output)).filter((t): t is number => t !== undefined);
+    for (const index of head(floatGraph, coarse, producer)) {
+      if (keep.has(index) || alreadyFloat.has(index)) continue;
+      const op = sub.operators[index]!;
+      const reason = 'it computes a score or logit output whose int8 step is too coarse near p = 0.5';
+      keep.set(index, `kept float by the mixed-precision search: ${reason}`);
+      kept.push({ index, opcode: op.opcode, name: sub.tensors[op.outputs[0]!]!.name, reason });
+    }
+    if (!best && coarse.length === 0) break;
+    for (const index of best ? scaleChain(floatGraph, best.index, producer) : []) {
+      if (keep.has(index) || alreadyFloat.has(index)) continue;
+      const op = sub.operators[index]!;
+      const name = sub.tensors[op.outputs[0]!]!.name;
+      const chosen = sub.tensors[sub.operators[best!.index]!.outputs[0]!]!.name;
+      const reason = index === best!.index
+        ? `int8 lost ${best!.drop.toFixed(1)} dB of SQNR here`
+        : `it sets the int8 scale of '${chosen}', which lost ${best!.drop.toFixed(1)} dB`;
+      keep.set(index, `kept float by the mixed-precision search: ${reason}`);
+      kept.push({ index, opcode: op.opcode, name, ...(index === best!.index ? { sqnrDropDb: best!.drop } : {}), reason });
+    }
+    const result = quantizeInt8(floatGraph, ranges, { ...options, keepFloat: keep });
+    const bytes = writeModel(result.graph);
+    const evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes, graph: result.graph }, samples, labels, on, logits);
+    current = { ...result, bytes, evaluation };
+    verdict = judgeBudget(evaluation, budget);
+  }
+  return { ...current, verdict, kept, int8Bytes: start.bytes.byteLength, rounds };
+}
+
+/** The op and the producers whose scale it only passes on (reshape, slice, pooling...), nearest first. */
+function scaleChain(graph: Graph, index: number, producer: Map<number, number>): number[] {
+  const sub = graph.subgraphs[0]!;
+  const chain = [index];
+  for (let op = sub.operators[index]!; int8Rule(op.opcode, { perChannelDense: false })?.kind === 'same-as-input';) {
+    const before = producer.get(op.inputs[0]!);
+    if (before === undefined) break;
+    chain.push(before);
+    op = sub.operators[before]!;
+  }
+  return chain;
+}
+
+/** The ops computing the given tensors back to (and including) the nearest weighted ops on every path. */
+function head(graph: Graph, tensors: number[], producer: Map<number, number>): number[] {
+  const sub = graph.subgraphs[0]!;
+  const found: number[] = [];
+  const stack = [...tensors];
+  while (stack.length) {
+    const index = producer.get(stack.pop()!);
+    if (index === undefined || found.includes(index)) continue;
+    found.push(index);
+    const op = sub.operators[index]!;
+    if (int8Rule(op.opcode, { perChannelDense: false })?.kind === 'weighted') continue;
+    stack.push(...op.inputs.filter((i) => i >= 0 && !sub.tensors[i]!.data));
+  }
+  return found;
+}
+
+/** Every operator index that the given tensors depend on. */
+function ancestors(graph: Graph, tensors: number[], producer: Map<number, number>): Set<number> {
+  const sub = graph.subgraphs[0]!;
+  const seen = new Set<number>();
+  const stack = [...tensors];
+  while (stack.length) {
+    const op = producer.get(stack.pop()!);
+    if (op === undefined || seen.has(op)) continue;
+    seen.add(op);
+    stack.push(...sub.operators[op]!.inputs.filter((i) => i >= 0));
+  }
+  return seen;
+}
