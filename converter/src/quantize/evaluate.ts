@@ -70,6 +70,7 @@ export async function evaluateQuantized(
   const quantModel = await openInterpreter(quantized.bytes);
   const quantSamples = samplesFor(quantized.graph, samples);
   const scores = classScoreOutputs(float.graph, Boolean(labels));
+  const probabilities = classScoreOutputs(float.graph, false);
   try {
     let floatCorrect = 0;
     let quantCorrect = 0;
@@ -83,7 +84,7 @@ export async function evaluateQuantized(
       pairs.forEach(([q, f], o) => {
         const name = f.name ?? `output ${o}`;
         let meter = meters.get(name);
-        if (!meter) meters.set(name, (meter = new OutputQualityMeter(name, scores.has(name))));
+        if (!meter) meters.set(name, (meter = new OutputQualityMeter(name, scores.has(name), probabilities.has(name))));
         meter.add(q.data as Float32Array, f.data as Float32Array, f.shape.at(-1) ?? 1);
       });
       if (labels) {

@@ -7,7 +7,7 @@ export interface OutputQuality {
   name: string;
   /** Signal-to-quantization-noise ratio of the output, in dB (higher is better). */
   sqnrDb: number;
-  /** Range (max - min) of the float output over the samples: the unit of the relative errors. */
+  /** Range (max - min) of the float output over the samples (at least 1 for probabilities): the unit of the relative errors. */
   range: number;
   /** mean, 99th percentile and max of |quantized - float| / range. */
   meanError: number;
@@ -40,7 +40,12 @@ export class OutputQualityMeter {
   private agreed = 0;
   private readonly errors: Float32Array[] = [];
 
-  constructor(readonly name: string, private readonly classScores: boolean) {}
+  /**
+   * `probabilities`: the output is a SOFTMAX/LOGISTIC result, so its unit is the [0, 1] probability scale
+   * even when the samples span less of it (a near-uniform softmax would otherwise turn sub-step errors into
+   * large fractions of a tiny observed range).
+   */
+  constructor(readonly name: string, private readonly classScores: boolean, private readonly probabilities = false) {}
 
   add(quantized: Float32Array, float: Float32Array, lastAxis: number): void {
     const errors = new Float32Array(float.length);
@@ -68,7 +73,8 @@ export class OutputQualityMeter {
 
   result(): OutputQuality {
     // A constant output has no range: measure against its magnitude (or 1) so errors stay meaningful.
-    const range = this.hi - this.lo > 0 ? this.hi - this.lo : Math.max(Math.abs(this.hi), Math.abs(this.lo), 1);
+    const observed = this.hi - this.lo > 0 ? this.hi - this.lo : Math.max(Math.abs(this.hi), Math.abs(this.lo), 1);
+    const range = this.probabilities ? Math.max(observed, 1) : observed;
     return {
       name: this.name,
       sqnrDb: this.noise === 0 ? Infinity : 10 * Math.log10(this.signal / this.noise),
