@@ -1,21 +1,13 @@
 // Seeded semantic mutations of a Graph: each one changes a single thing a hostile or broken file could
 // (a scale, a zero point, a shape, an option, an operand index, a stride, a buffer, a dtype, an opcode),
 // leaving the rest of the model intact. The original Graph is never modified.
+import { createRng } from '@borde/converter/verify';
 import type { DType, Graph, Operator, Subgraph, Tensor } from '@borde/tflite';
 
 export type Random = () => number;
 
-/** mulberry32: small, seeded, reproducible. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's one seeded generator (mulberry32), so a case number replays the same mutation. */
+export const seededRandom: (seed: number) => Random = createRng;
 
 const pick = <T>(items: readonly T[], random: Random): T => items[Math.floor(random() * items.length)]!;
 const int = (lo: number, hi: number, random: Random): number => lo + Math.floor(random() * (hi - lo + 1));
