@@ -54,6 +54,9 @@ export async function importSource(path: string, options: ImportSourceOptions): 
   if (detected.format !== 'savedmodel' && options.signature !== undefined) {
     throw new ConverterError('INVALID_OPTIONS', `--signature picks a SavedModel signature; ${path} is a ${detected.format} model`);
   }
+  if (detected.format !== 'onnx' && options.keepNchwIo) {
+    throw new ConverterError('INVALID_OPTIONS', `--keep-nchw-io keeps an ONNX model's NCHW inputs; ${path} is a ${detected.format} model`);
+  }
   if (detected.format === 'savedmodel') {
     const files = await readSavedModelFolder(detected.path);
     const graph = importSavedModel(files, {
@@ -66,7 +69,7 @@ export async function importSource(path: string, options: ImportSourceOptions): 
   if (detected.format === 'onnx') return importOnnxSource(detected.path, options);
   if (detected.format === 'tflite') {
     if (options.inputShapes && Object.keys(options.inputShapes).length > 0) {
-      throw new ConverterError('INVALID_OPTIONS', `--input-shape applies to TensorFlow.js models; ${path} is a .tflite file whose shapes are fixed`);
+      throw new ConverterError('INVALID_OPTIONS', `--input-shape pins a source's dynamic input shapes; ${path} is a .tflite file, whose shapes are fixed`);
     }
     const bytes = new Uint8Array(await readFile(detected.path));
     const { graph, warnings } = importTfliteModel(bytes);
