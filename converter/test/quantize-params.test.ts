@@ -30,6 +30,15 @@ describe('quantization parameters (TFLite quantization_utils.cc)', () => {
     expect(Array.from(dw.data)).toEqual([127, 127, -127, -127]);
   });
 
+  it('keeps a channel of near-zero weights at a scale an integer kernel can requantize', () => {
+    // Seen in real models (posenet, mobileface): a dead channel of weights around 1e-24 got a scale of
+    // 8e-27, a requantization multiplier far below 2^-31, and the verifier refused the file.
+    const minScale = 1e-9;
+    const { data, scales } = quantizeSymmetric(Float32Array.of(2, -1, 1e-24, -3e-24), [2, 2], 0, minScale);
+    expect(scales).toEqual([Math.fround(2 / 127), Math.fround(minScale)]);
+    expect(Array.from(data)).toEqual([127, -64, 0, 0]);
+  });
+
   it('quantizes biases to int32 at input_scale * weight_scale', () => {
     const { data, scales } = quantizeBias(Float32Array.of(0.5, -0.25), 0.5, [0.01, 0.02]);
     expect(scales).toEqual([Math.fround(0.005), Math.fround(0.01)]);

@@ -41,11 +41,17 @@ export function symmetricScale(maxAbs: number): number {
   return scale > 0 ? scale : 1;
 }
 
-/** Quantizes `values` with one scale per slice along `axis` of `shape` (axis -1: one scale for all). */
+/**
+ * Quantizes `values` with one scale per slice along `axis` of `shape` (axis -1: one scale for all). No scale
+ * goes below `minScale`: a channel of (near-)zero weights would otherwise get a scale like 1e-26, and the
+ * kernel's requantization multiplier (input x weight scale / output scale) would leave the 2^-31..2^31 an
+ * integer kernel can represent (LiteRT aborts). Such a channel's weights round to the same few steps either way.
+ */
 export function quantizeSymmetric(
   values: Float32Array,
   shape: readonly number[],
   axis: number,
+  minScale = 0,
 ): { data: Int8Array; scales: number[] } {
   const channels = axis < 0 ? 1 : shape[axis]!;
   const inner = axis < 0 ? values.length : shape.slice(axis + 1).reduce((a, b) => a * b, 1);
@@ -55,7 +61,7 @@ export function quantizeSymmetric(
     const c = channelOf(i);
     maxAbs[c] = Math.max(maxAbs[c]!, Math.abs(values[i]!));
   }
-  const scales = Array.from(maxAbs, symmetricScale);
+  const scales = Array.from(maxAbs, (m) => Math.max(symmetricScale(m), f32(minScale)));
   const data = new Int8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const q = roundHalfAwayFromZero(values[i]! / scales[channelOf(i)]!);

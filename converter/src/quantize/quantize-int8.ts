@@ -166,15 +166,17 @@ class Int8GraphBuilder {
 
   /** Inputs of a conv/FC: int8 weights first (the bias scale depends on them), then int32 bias, then data. */
   private weightedInputs(op: Operator, rule: Extract<Int8Rule, { kind: 'weighted' }>): number[] {
-    const weights = this.weights(this.source.tensors[op.inputs[rule.weightInput]!]!, rule.weightAxis);
-    const weightScales = this.tensors[weights]!.quantization!.scale;
     // TRANSPOSE_CONV reads (output_shape, weights, input, bias); the others (input, weights, bias).
     const dataInput = op.opcode === 'TRANSPOSE_CONV' ? 2 : 0;
+    const inputScale = this.paramsFor(op.inputs[dataInput]!).scale;
+    // The smallest weight scale whose requantization multiplier stays above 2^-31 (with a factor 2 to spare).
+    const minWeightScale = (2 ** -30 * this.outputParams(op, rule).scale) / inputScale;
+    const weights = this.weights(this.source.tensors[op.inputs[rule.weightInput]!]!, rule.weightAxis, minWeightScale);
+    const weightScales = this.tensors[weights]!.quantization!.scale;
     return op.inputs.map((index, position) => {
       if (index < 0) return index;
       if (position === rule.weightInput) return weights;
       if (position === rule.biasInput) {
-        const inputScale = this.paramsFor(op.inputs[dataInput]!).scale;
         return this.bias(this.source.tensors[index]!, inputScale, weightScales);
       }
       // TRANSPOSE_CONV's int32 output_shape has no range: it is copied as it is.
@@ -201,9 +203,9 @@ class Int8GraphBuilder {
     return int8;
   }
 
-  private weights(tensor: Tensor, axis: number): number {
+  private weights(tensor: Tensor, axis: number, minScale: number): number {
     const { values } = floatConstant(tensor);
-    const { data, scales } = quantizeSymmetric(values, tensor.shape, axis);
+    const { data, scales } = quantizeSymmetric(values, tensor.shape, axis, minScale);
     return this.add({
       name: tensor.name,
       dtype: 'int8',
