@@ -70,8 +70,12 @@ describe('LiteRT in Node: bad input', () => {
     await expect(openLiteRtModel(bytes.slice(0, 4096))).rejects.toThrow(/LiteRT refused the model/);
     const loaded = await openLiteRtModel(bytes);
     try {
+      // Wrong shape or dtype: the caller's mistake, a typed InputError before LiteRT sees it (the instance is kept).
       await expect(loaded.run([{ dtype: 'float32', shape: [1, 2], data: new Float32Array(2) }]))
-        .rejects.toThrow(/model expects shape/);
+        .rejects.toMatchObject({ code: 'INPUT', got: 'shape [1, 2]' });
+      const shape = [...loaded.inputs[0]!.shape];
+      await expect(loaded.run([{ dtype: 'int32', shape, data: new Int32Array(shape.reduce((a, d) => a * d, 1)) }]))
+        .rejects.toMatchObject({ code: 'INPUT', expected: 'float32', got: 'int32' });
       assertFinite(await loaded.run(seededInputs(loaded.inputs, 3)));
     } finally {
       loaded.close();

@@ -2,10 +2,10 @@
 // leaves its memory in an unknown state: every later load or run may fail or hang. So a trap discards the
 // instance, and every model re-opens itself, from its own bytes, on the fresh instance at its next run:
 // models loaded before and after a bad file keep working. Browser-safe.
-import { EngineCrashError } from '../errors.js';
+import { EngineCrashError, InputError } from '../errors.js';
 import { isWasmTrap } from '../wasm-trap.js';
 import type { LiteRtCompiledModel } from './compiled-model.js';
-import type { TensorValue } from './tensors.js';
+import type { TensorDetails, TensorValue } from './tensors.js';
 
 type LiteRtCore = Pick<typeof import('@litertjs/core'), 'getGlobalLiteRt' | 'unloadLiteRt'>;
 
@@ -32,6 +32,21 @@ export interface LiteRtHost {
   generation(): number;
   /** Drops the instance of `generation` (a no-op when it was dropped already). */
   discard(generation: number): void;
+}
+
+/**
+ * Inputs of the wrong dtype or shape are the caller's mistake, not the engine's: an InputError, checked before
+ * LiteRT sees them, so the instance is kept.
+ */
+function checkInputs(details: readonly TensorDetails[], values: readonly TensorValue[]): void {
+  details.forEach((d, i) => {
+    const value = values[i];
+    if (!value) return;
+    if (value.dtype !== d.dtype) throw new InputError(d.name, d.dtype, value.dtype, 'convert the data to the dtype the model takes');
+    if (d.shape.every((dim) => dim >= 0) && d.shape.join() !== value.shape.join()) {
+      throw new InputError(d.name, `shape [${d.shape.join(', ')}]`, `shape [${value.shape.join(', ')}]`);
+    }
+  });
 }
 
 function crash(stage: 'load' | 'run', error: unknown): EngineCrashError {
@@ -66,6 +81,7 @@ export async function openResilient(host: LiteRtHost, open: () => Promise<LiteRt
     outputs,
     async run(values: readonly TensorValue[]): Promise<TensorValue[]> {
       if (closed) throw new Error('LiteRT model is closed');
+      checkInputs(inputs, values);
       if (current.generation !== host.generation()) {
         // The instance it lived in was discarded, and its memory with it: open again on the current one.
         current = await openOnCurrent(true);
