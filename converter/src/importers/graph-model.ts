@@ -5,6 +5,7 @@ import { controlFlowLoops } from './graph-control-flow.js';
 import { attrDType, attrShape, parseDType, parseInputRef, parseShape } from './graph-ops/attrs.js';
 import { GraphBuilder, ImportFault, OpContext } from './graph-ops/context.js';
 import { GRAPH_OPS, NO_OUTPUT_OPS, PASS_THROUGH_OPS, isControlFlow } from './graph-ops/index.js';
+import { foldedConstant } from './graph-ops/folded-constant.js';
 import { fusePatterns } from './graph-ops/patterns.js';
 import type { ConstTensor, GraphDefJson, NodeDef, TensorJson, Value, ValueDType } from './graph-ops/types.js';
 import { decodeTfjsWeights, type DecodedWeight, type TfjsArtifacts } from './tfjs-artifacts.js';
@@ -381,14 +382,7 @@ class Importer {
       return Array.isArray(out) ? out : [out];
     });
     try {
-      return results.map((t, k) => {
-        if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') throw new ImportFault(`folds to a ${t.dtype} tensor`);
-        // A copy typed by the tensor's dtype: tfjs' cpu Cast from int32 to float32 keeps the Int32Array.
-        const raw = t.dataSync() as Float32Array | Int32Array | Uint8Array;
-        const data = t.dtype === 'float32' ? Float32Array.from(raw) : t.dtype === 'int32' ? Int32Array.from(raw) : Uint8Array.from(raw);
-        const name = k === 0 ? ctx.name : `${ctx.name}:${k}`;
-        return { kind: 'const', c: { name, dtype: t.dtype, shape: t.shape.slice(), data } } satisfies Value;
-      });
+      return results.map((t, k) => ({ kind: 'const', c: foldedConstant(t, k === 0 ? ctx.name : `${ctx.name}:${k}`) }) satisfies Value);
     } finally {
       for (const t of results) t.dispose();
     }

@@ -3,6 +3,7 @@
  * (tensorflow/lite/tools/optimize/quantization_utils.cc), so files match what the TFLite converter writes.
  * real = (q - zeroPoint) * scale.
  */
+import { roundHalfAwayFromZero } from '@borde/runtime';
 
 export interface QuantParams {
   scale: number;
@@ -12,10 +13,8 @@ export interface QuantParams {
 export const INT8_MIN = -128;
 export const INT8_MAX = 127;
 
-/** C's std::round: halves away from zero (Math.round rounds -2.5 to -2). */
-export function roundHalfAwayFromZero(x: number): number {
-  return Math.sign(x) * Math.round(Math.abs(x));
-}
+// TFLite's one rounding rule (C's std::round: halves away from zero), shared with the runtime.
+export { roundHalfAwayFromZero };
 
 /** Float32 as the interpreter stores it: parameters are computed in float32 in TFLite. */
 export const f32 = Math.fround;

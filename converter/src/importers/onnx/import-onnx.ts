@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Graph, SignatureTensor } from '@borde/tflite';
 import { InvalidSourceError, UnsupportedOpsError } from '../../errors.js';
-import type { ConstTensor } from '../graph-ops/types.js';
 import { ImportFault, LayoutBuilder, NHWC, OnnxContext, identity, samePerm, type OnnxValue, type TensorValue } from './context.js';
 import { ONNX_OPS, PASS_THROUGH } from './ops/index.js';
 import { readOnnxModel, type OnnxModel, type OnnxNode, type ReadOnnxOptions } from './read-model.js';
 import { ONNX_DTYPE, ONNX_DTYPE_NAMES } from './schema.js';
 import { fuseErfGelu } from './gelu-pattern.js';
+import { foldedConstant } from '../graph-ops/folded-constant.js';
 
 export interface ImportOnnxOptions extends ReadOnnxOptions {
   /**
@@ -214,12 +214,7 @@ class OnnxImporter {
       return Array.isArray(out) ? out : [out];
     });
     try {
-      return results.map((t, k) => {
-        if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') throw new ImportFault(`folds to a ${t.dtype} tensor`);
-        const data = t.dataSync() as Float32Array | Int32Array | Uint8Array;
-        const c: ConstTensor = { name: ctx.node.outputs[k] || `${ctx.name}:${k}`, dtype: t.dtype, shape: t.shape.slice(), data: data.slice() };
-        return { kind: 'const', c };
-      });
+      return results.map((t, k): OnnxValue => ({ kind: 'const', c: foldedConstant(t, ctx.node.outputs[k] || `${ctx.name}:${k}`) }));
     } finally {
       for (const t of results) t.dispose();
     }

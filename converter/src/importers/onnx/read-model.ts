@@ -1,6 +1,7 @@
 import { InvalidSourceError } from '../../errors.js';
 import type { ConstTensor } from '../graph-ops/types.js';
 import { ONNX_DTYPE, ONNX_DTYPE_NAMES, onnxSchema } from './schema.js';
+import { float16BitsToFloat32 } from '@borde/tflite';
 
 /** One ONNX node attribute, decoded. */
 export type OnnxAttr =
@@ -233,7 +234,7 @@ export function decodeTensor(t: Obj, options: ReadOnnxOptions, fallbackName = 't
     case ONNX_DTYPE.DOUBLE:
       return { name, dtype: 'float32', shape, data: Float32Array.from(has ? fromRaw(8, (v, o) => v.getFloat64(o, true)) : typed(t.double_data as number[])) };
     case ONNX_DTYPE.FLOAT16:
-      return { name, dtype: 'float32', shape, data: Float32Array.from(has ? fromRaw(2, (v, o) => halfToFloat(v.getUint16(o, true))) : typed(t.int32_data as number[]).map(halfToFloat)) };
+      return { name, dtype: 'float32', shape, data: Float32Array.from(has ? fromRaw(2, (v, o) => float16BitsToFloat32(v.getUint16(o, true))) : typed(t.int32_data as number[]).map(float16BitsToFloat32)) };
     case ONNX_DTYPE.INT64:
       return { name, dtype: 'int32', shape, data: Int32Array.from(has ? fromRaw(8, (v, o) => clampInt32(Number(v.getBigInt64(o, true)))) : typed(t.int64_data as number[]).map(clampInt32)) };
     case ONNX_DTYPE.INT32:
@@ -270,12 +271,3 @@ function externalBytes(t: Obj, name: string, options: ReadOnnxOptions): Uint8Arr
   return file.subarray(offset, offset + length);
 }
 
-/** IEEE half to float (float16 initializers widen to float32, as the float Graph holds them). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
