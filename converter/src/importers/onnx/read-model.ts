@@ -57,8 +57,16 @@ export interface ReadOnnxOptions {
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Decoded ModelProtos by their bytes: detection, the external-data scan and the reader each need the
+ * decoded model, and decoding a large file (tens of MB of weights) once is enough. The objects are only read.
+ */
+const decodedModels = new WeakMap<Uint8Array, Obj>();
+
 /** Decodes the ModelProto bytes; a file that is not one gets an InvalidSourceError that says so. */
 function decodeModelProto(bytes: Uint8Array): Obj {
+  const cached = decodedModels.get(bytes);
+  if (cached) return cached;
   const type = onnxSchema().lookupType('onnx.ModelProto');
   let decoded: Obj;
   try {
@@ -74,6 +82,7 @@ function decodeModelProto(bytes: Uint8Array): Obj {
   if (decoded.graph === undefined || typeof decoded.ir_version !== 'number') {
     throw new InvalidSourceError('not a valid ONNX file: the protobuf has no ir_version or no graph (is it an ONNX model?)');
   }
+  decodedModels.set(bytes, decoded);
   return decoded;
 }
 
