@@ -10,6 +10,8 @@ export interface DetectedSource {
   format: SourceFormat;
   /** The model file itself: model.json for tfjs models, the folder of a SavedModel, the .tflite, .keras or .h5 file otherwise. */
   path: string;
+  /** The file's bytes when detection had to read them (single-file formats), so the importer need not read it again. */
+  bytes?: Uint8Array;
 }
 
 /**
@@ -28,12 +30,12 @@ export async function detectSourceFormat(path: string): Promise<DetectedSource> 
   const file = info.isDirectory() ? join(path, 'model.json') : path;
   if (/\.json$/i.test(file)) return { format: await tfjsFormat(file), path: file };
   const bytes = await readSourceBytes(file);
-  if (bytes.length >= 8 && String.fromCharCode(...bytes.subarray(4, 8)) === 'TFL3') return { format: 'tflite', path: file };
+  if (bytes.length >= 8 && String.fromCharCode(...bytes.subarray(4, 8)) === 'TFL3') return { format: 'tflite', path: file, bytes };
   // Keras by content: the HDF5 signature (.h5), or a zip holding config.json (.keras).
   const keras = kerasFormatOf(bytes);
-  if (keras) return { format: keras, path: file };
+  if (keras) return { format: keras, path: file, bytes };
   // ONNX by name or by content: a damaged .onnx file then gets the ONNX reader's own diagnosis.
-  if (/\.onnx$/i.test(file) || isOnnxModel(bytes)) return { format: 'onnx', path: file };
+  if (/\.onnx$/i.test(file) || isOnnxModel(bytes)) return { format: 'onnx', path: file, bytes };
   throw new ConverterError(
     'UNSUPPORTED_FORMAT',
     `${path}: not a model Borde can convert; expected a TensorFlow.js model.json (or its folder), a Keras .keras or .h5 file, a SavedModel folder, an .onnx file or a .tflite file`,
@@ -44,7 +46,8 @@ async function readSourceBytes(file: string): Promise<Uint8Array> {
   const bytes = await readFile(file).catch((error: unknown) => {
     throw new ConverterError('SOURCE_NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
   });
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A copy of its own (offset 0): importers may hand `.buffer` to libraries, and a Node Buffer can share a pool.
+  return new Uint8Array(bytes);
 }
 
 async function tfjsFormat(file: string): Promise<SourceFormat> {

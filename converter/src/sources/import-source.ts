@@ -47,7 +47,8 @@ export interface ImportSourceOptions {
 
 /** Detects the format, imports the model, and prepares the engine that runs the original for verification. */
 export async function importSource(path: string, options: ImportSourceOptions): Promise<ImportedSource> {
-  const detected = await detectSourceFormat(path);
+  const { bytes: detectedBytes, ...detected } = await detectSourceFormat(path);
+  const fileBytes = async (): Promise<Uint8Array> => detectedBytes ?? new Uint8Array(await readFile(detected.path));
   if (detected.format !== 'tfjs-graph' && (options.outputs?.length || options.inputs?.length)) {
     throw new ConverterError('INVALID_OPTIONS', `--outputs and --inputs cut TensorFlow.js graph models; ${path} is a ${detected.format} model`);
   }
@@ -66,12 +67,12 @@ export async function importSource(path: string, options: ImportSourceOptions): 
     const sizeBytes = [...files.values()].reduce((n, b) => n + b.byteLength, 0);
     return withGraphReference(detected, graph, sizeBytes, options.reference);
   }
-  if (detected.format === 'onnx') return importOnnxSource(detected.path, options);
+  if (detected.format === 'onnx') return importOnnxSource(detected.path, await fileBytes(), options);
   if (detected.format === 'tflite') {
     if (options.inputShapes && Object.keys(options.inputShapes).length > 0) {
       throw new ConverterError('INVALID_OPTIONS', `--input-shape pins a source's dynamic input shapes; ${path} is a .tflite file, whose shapes are fixed`);
     }
-    const bytes = new Uint8Array(await readFile(detected.path));
+    const bytes = await fileBytes();
     const { graph, warnings } = importTfliteModel(bytes);
     return {
       ...detected,
@@ -83,7 +84,7 @@ export async function importSource(path: string, options: ImportSourceOptions): 
     };
   }
   if (detected.format === 'keras' || detected.format === 'keras-h5') {
-    const bytes = new Uint8Array(await readFile(detected.path));
+    const bytes = await fileBytes();
     const { graph } = importKerasModel(bytes, {
       label: detected.path,
       ...(options.inputShapes ? { inputShapes: withoutBatch(options.inputShapes)! } : {}),
@@ -153,8 +154,7 @@ async function withGraphReference(
 }
 
 /** An .onnx file and the external data files next to it (the ONNX core reads bytes only). */
-async function importOnnxSource(path: string, options: ImportSourceOptions): Promise<ImportedSource> {
-  const bytes = new Uint8Array(await readFile(path));
+async function importOnnxSource(path: string, bytes: Uint8Array, options: ImportSourceOptions): Promise<ImportedSource> {
   const externalData: Record<string, Uint8Array> = {};
   for (const location of externalDataLocations(bytes)) {
     if (isAbsolute(location) || normalize(location).startsWith('..')) {
