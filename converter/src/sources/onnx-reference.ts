@@ -1,3 +1,4 @@
+import { ConverterError } from '../errors.js';
 import type { OnnxIoLayout } from '../importers/onnx/index.js';
 import { invert, permuteConst } from '../importers/onnx/context.js';
 import type { ModelRunner } from '../verify/verify.js';
@@ -22,7 +23,17 @@ export async function onnxReference(
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = 1;
   const session = await ort.InferenceSession.create(bytes, {
+    // Errors only: its opset warnings would bury the report, and a model it refuses is an error below.
+    logSeverityLevel: 3,
     externalData: Object.entries(externalData).map(([path, data]) => ({ path, data })),
+  }).catch((error: unknown) => {
+    const why = (error instanceof Error ? error.message : String(error)).replace(/^Can't create a session\. /, '');
+    throw new ConverterError(
+      'VERIFY_FAILED',
+      `ONNX Runtime, the reference this conversion is verified against, cannot run the model (${why}); ` +
+        're-export it at a current opset, or convert with --no-verify to write it unverified',
+      { cause: error },
+    );
   });
   return {
     name: `ONNX Runtime ${ort.env.versions.web ?? ''} (onnxruntime-web, wasm)`.replace('  ', ' '),
