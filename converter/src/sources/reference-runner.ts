@@ -92,7 +92,11 @@ export async function graphReference(graph: Graph): Promise<{ name: string; run:
   return {
     name: `Borde tfjs engine (tfjs ${tf.version.tfjs}, cpu) on the imported float graph`,
     run: async (inputs) => {
-      const { outputs } = await executor.run(inputs.map((t) => ({ data: t.data as Float32Array | Int32Array, shape: t.shape })));
+      // By input name (signature key or tensor name) when the values carry names; unnamed calibration rows
+      // are in the model's input order.
+      const values = inputs.map((t) => ({ data: t.data as Float32Array | Int32Array, shape: t.shape }));
+      const named = inputs.every((t) => t.name !== undefined);
+      const { outputs } = await executor.run(named ? Object.fromEntries(inputs.map((t, i) => [t.name!, values[i]!])) : values);
       return outputs.map((o, i) => ({ name: names[i]!, dtype: o.dtype === 'int32' ? 'int32' : 'float32', shape: o.shape, data: o.data as Float32Array | Int32Array }));
     },
     dispose: () => executor.dispose(),
