@@ -9,6 +9,7 @@ import { verifyOutputs, type VerifyReport } from './verify/verify.js';
 import type { TensorValue } from './verify/tensor-value.js';
 import { describeMisses } from './quantize/budget.js';
 import { quantize, resolveData, type QuantizeOptions, type QuantizationReport } from './quantize/quantize.js';
+import { spendTfjsNodeBanner } from './tfjs-quiet.js';
 
 /** float32 (default), float16 weights, dynamic-range int8 weights, or full-integer int8. */
 export type QuantizeMode = 'none' | 'float16' | 'dynamic' | 'int8';
@@ -87,6 +88,7 @@ export const VERIFY_TOLERANCE = { float32: 1e-4, float16: 1e-2 } as const;
  */
 export async function convert(sourcePath: string, options: ConvertOptions = {}): Promise<ConvertResult> {
   const progress = options.onProgress ?? (() => {});
+  spendTfjsNodeBanner();
   const mode: QuantizeMode = options.quantize ?? (options.float16 ? 'float16' : 'none');
   if (mode === 'int8' && !options.calibration) {
     throw new ConverterError('INVALID_OPTIONS', 'full-integer int8 needs representative data: pass --calibration <images folder | ' +

@@ -11,7 +11,9 @@ export type ConverterErrorCode =
   | 'CALIBRATION'
   | 'INVALID_OPTIONS'
   | 'OUTPUT_MISMATCH'
-  | 'QUALITY_BUDGET';
+  | 'QUALITY_BUDGET'
+  /** The CLI's -o cannot be written: missing, read-only or full folder, or a folder named as the file. */
+  | 'OUTPUT_NOT_WRITABLE';
 
 export class ConverterError extends Error {
   readonly code: ConverterErrorCode;

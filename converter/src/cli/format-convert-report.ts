@@ -1,5 +1,5 @@
 import type { ConvertReport } from '../convert.js';
-import { formatBytes, formatHistogram } from './format-numbers.js';
+import { formatBytes, formatHistogram, groupThousands } from './format-numbers.js';
 
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -10,7 +10,7 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
     `${report.source} (${report.format}) -> ${report.output} (${mode})`,
     `  size        source ${formatBytes(report.sourceBytes)}, float32 TFLite ${formatBytes(report.float32Bytes)}, ` +
       `written ${formatBytes(report.outputBytes)} (x${report.sizeRatio.toFixed(3)} of float32)`,
-    `  parameters  ${report.parameters.toLocaleString('en-US')}`,
+    `  parameters  ${groupThousands(report.parameters)}`,
     `  operators   ${formatHistogram(report.operators)}`,
   ];
   const v = report.verify;

@@ -1,5 +1,5 @@
 import type { ModelSummary, TensorSummary } from '@borde/tflite';
-import { formatBytes } from './format-numbers.js';
+import { compareNames, formatBytes, groupThousands } from './format-numbers.js';
 
 function tensorLine(t: TensorSummary): string {
   const q = t.quantization;
@@ -10,7 +10,7 @@ function tensorLine(t: TensorSummary): string {
 
 /** `borde inspect` as a person reads it: what goes in and out, what runs, what it weighs. */
 export function formatSummary(path: string, s: ModelSummary): string {
-  const ops = Object.entries(s.opHistogram).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const ops = Object.entries(s.opHistogram).sort((a, b) => b[1] - a[1] || compareNames(a[0], b[0]));
   const width = Math.max(8, ...ops.map(([op]) => op.length));
   const bytes = Object.entries(s.bytesByDtype).map(([dtype, n]) => `${dtype} ${formatBytes(n!)}`).join(', ') || 'none';
   return [
@@ -22,7 +22,7 @@ export function formatSummary(path: string, s: ModelSummary): string {
     ...s.outputs.map(tensorLine),
     'operators',
     ...ops.map(([op, n]) => `  ${op.padEnd(width)} ${String(n).padStart(4)}`),
-    `parameters  ${s.parameterCount.toLocaleString('en-US')} (${bytes})`,
+    `parameters  ${groupThousands(s.parameterCount)} (${bytes})`,
     `quantized   ${s.quantizedTensors.count} tensors (${s.quantizedTensors.perChannel} per-channel)`,
   ].join('\n');
 }

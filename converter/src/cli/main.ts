@@ -1,5 +1,5 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import * as tf from '@tensorflow/tfjs';
 import { TfliteError } from '@borde/tflite';
 import { ConverterError } from '../errors.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -9,12 +9,12 @@ import { registerInspect } from './commands/inspect.js';
 
 /** Runs the `borde` CLI with the given arguments (without `node borde`); resolves to the exit code. */
 export async function main(argv: string[], output: CliOutput = processOutput): Promise<number> {
-  // Production mode: no debug checks, and no banner about tfjs-node (it cannot install here, and the
-  // reference runs of tfjs models are small) mixed into the CLI's output.
-  tf.enableProdMode();
+  // Nothing heavy is imported here: tfjs, the importers and the runtime load only inside `convert`, so
+  // `borde inspect` and `borde --version` start in a fraction of a second.
   const debug = argv.includes('--debug');
   const program = new Command('borde')
     .description('Convert models to TensorFlow Lite and prove what was written.')
+    .version(converterVersion(), '-V, --version', 'print the version of borde')
     .option('--debug', 'print stack traces of errors')
     .exitOverride()
     .showHelpAfterError('(run `borde --help` for usage)')
@@ -33,6 +33,12 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     output.err(formatError(error, debug));
     return EXIT_FAILURE;
   }
+}
+
+/** The version in @borde/converter's package.json (two folders up from both src/cli and dist/cli). */
+function converterVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 function formatError(error: unknown, debug: boolean): string {

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { convert, type ConvertOptions, type ConvertReport, type QuantizeMode } from '../../convert.js';
+import type { ConvertOptions, ConvertReport, QuantizeMode } from '../../convert.js';
 import { ConverterError } from '../../errors.js';
-import { loadLabelledData, loadSamples, type SampleOptions } from '../../calibration/index.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import type { SampleOptions } from '../../calibration/index.js';
+import { checkOutputPath, writeOutputFile } from '../output-file.js';
 import { formatConvertReport } from '../format-convert-report.js';
 import type { CliOutput } from '../io.js';
 import { endProgress, progressReporter } from '../progress.js';
@@ -92,10 +92,15 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .option('--json', 'print the report as JSON on stdout')
     .option('--no-verify', 'skip verifying the float model against the source')
     .action(async (source: string, flags: ConvertFlags) => {
+      await checkOutputPath(flags.output);
+      // The pipeline (tfjs, importers, runtime) loads here, not at startup: other commands never pay for it.
+      const [{ convert }, calibration, tf] = await Promise.all([
+        import('../../convert.js'), import('../../calibration/index.js'), import('@tensorflow/tfjs')]);
+      tf.enableProdMode(); // no tfjs debug warnings mixed into the CLI's output
       const onProgress = progressReporter(output);
       try {
-        const { bytes, report } = await convert(source, { ...convertOptions(flags), onProgress });
-        await writeFileAtomic(flags.output, bytes);
+        const { bytes, report } = await convert(source, { ...convertOptions(flags, calibration), onProgress });
+        await writeOutputFile(flags.output, bytes);
         endProgress(output);
         const full = { ...report, output: flags.output };
         output.out(flags.json ? JSON.stringify(full, null, 2) : formatConvertReport(full));
@@ -113,7 +118,7 @@ export function registerConvert(program: Command, output: CliOutput): void {
     });
 }
 
-function convertOptions(flags: ConvertFlags): ConvertOptions {
+function convertOptions(flags: ConvertFlags, { loadSamples, loadLabelledData }: typeof import('../../calibration/index.js')): ConvertOptions {
   const sampleOptions: SampleOptions = {
     limit: flags.samples,
     ...(flags.labelColumn !== undefined ? { labelColumn: flags.labelColumn } : {}),
