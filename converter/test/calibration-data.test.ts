@@ -98,6 +98,7 @@ beforeAll(async () => {
   await writeFile(at('header.csv'), 'a,b,name,label\n1,2,x,0\n3.5,-4e-1,y,1\n');
   await writeFile(at('plain.csv'), '1,2,3\r\n4,5,6\r\n\r\n');
   await writeFile(at('missing.csv'), 'f0,f1,f2\n1,2,3\n4,?,6\n7,8,9\n');
+  await writeFile(at('typo.csv'), 'f0,f1,f2,label\n1,2,3,0\n4,5x,6,1\n7,8,9,0\n');
   await writeFile(at('infinite.csv'), '1,2\n3,inf\n');
   await writeFile(at('text-labels.csv'), 'x0,x1,diagnosis\n1,2,M\n3,4,B\n5,6,M\n');
   await writeFile(at('uci.data'), '1000025,5,1,2\n1002945,5,4,4\n1015425,3,?,2\n');
@@ -242,6 +243,14 @@ describe('CSV', () => {
     expect(samples.map((s) => values(s[0]!))).toEqual([[1, 2, 3], [7, 8, 9]]);
     expect(info.notes.join('\n')).toContain('1 row(s) with missing values dropped');
     await expectError(loadSamples(at('infinite.csv'), [input([1, 2])]), 'CALIBRATION', 'line 2', 'element 1 is Infinity');
+  });
+
+  it('names the line and column of a cell that is not a number, instead of dropping its column', async () => {
+    // Before: column f1 was skipped as "non-numeric", and the error was a feature count without a line.
+    await expectError(loadSamples(at('typo.csv'), [input([1, 3])], { labelColumn: 'label' }),
+      'CALIBRATION', at('typo.csv'), "line 3, column 'f1'", "'5x' is not a number", '2 of 3 rows', '--columns');
+    await expectError(loadSamples(at('typo.csv'), [input([1, 3])], { labelColumn: 'label', columns: ['f0', 'f1', 'f2'] }),
+      'CALIBRATION', "line 3, column 'f1'", "'5x' is not a number");
   });
 
   it('maps text labels to sorted class names and numeric labels through labelMap', async () => {

@@ -101,6 +101,23 @@ function columnIndex(table: CsvTable, column: string | number, file: string, fla
 }
 
 /**
+ * A column of numbers with a few cells that are not (a typo, a unit, a stray word) is a mistake in the
+ * data, not a text column to leave out: leaving it out would only surface as a wrong feature count. Names
+ * the first such cell by line and column.
+ */
+function throwOnStrayText(table: CsvTable, textColumns: number[], file: string): void {
+  for (const k of textColumns) {
+    const numbers = table.rows.filter((r) => isNumeric(r.cells[k]!)).length;
+    const text = table.rows.filter((r) => !isNumeric(r.cells[k]!) && !isMissing(r.cells[k]!));
+    if (numbers === 0 || text.length > numbers) continue; // mostly text: a text column, skipped with a note
+    const row = text[0]!;
+    throw new ConverterError('CALIBRATION', `CSV file ${file} line ${row.line}, column '${table.names[k]}': ` +
+      `'${row.cells[k]!.trim()}' is not a number (${numbers} of ${table.rows.length} rows hold numbers there); ` +
+      'fix the value, or choose the feature columns with --columns');
+  }
+}
+
+/**
  * Rows of a CSV file as samples of a single-input model. Features: `columns`, or every numeric column but
  * the label column, in file order. Their count must equal the input's element count.
  */
@@ -127,6 +144,7 @@ export async function csvEntries(ctx: LoadContext): Promise<Entries> {
     const numericColumn = (k: number) => table.rows.every((r) => isMissing(r.cells[k]!) || isNumeric(r.cells[k]!));
     const candidates = table.names.map((_, k) => k).filter((k) => k !== label);
     features = candidates.filter(numericColumn);
+    throwOnStrayText(table, candidates.filter((k) => !features.includes(k)), path);
     const skipped = candidates.filter((k) => !features.includes(k));
     if (skipped.length > 0) notes.push(`non-numeric column(s) ignored: ${listColumns(table, skipped)}`);
   }

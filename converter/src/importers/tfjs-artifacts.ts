@@ -67,24 +67,120 @@ export async function loadTfjsArtifacts(path: string): Promise<TfjsArtifacts> {
   const dir = nodePath.dirname(jsonPath);
   const shards: Uint8Array[] = [];
   const weightSpecs: TfjsWeightSpec[] = [];
-  for (const group of manifest) {
+  for (const [g, group] of manifest.entries()) {
     if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) {
       throw new InvalidSourceError(`${jsonPath}: every weightsManifest group needs "paths" and "weights" arrays.`);
     }
+    checkWeightSpecs(group.weights, jsonPath);
+    const groupShards: { path: string; bytes: Uint8Array }[] = [];
     for (const shard of group.paths) {
-      const shardPath = nodePath.resolve(dir, shard);
-      try {
-        shards.push(await fs.readFile(shardPath));
-      } catch (cause) {
-        throw new InvalidSourceError(
-          `Weight shard ${shard} listed in ${jsonPath} is missing (looked for ${shardPath}); copy every shard next to model.json.`,
-          { cause },
-        );
-      }
+      const shardPath = confinedShardPath(nodePath, dir, shard, jsonPath);
+      groupShards.push({ path: shard, bytes: await readShard(fs, shard, shardPath, jsonPath) });
     }
+    checkGroupSize(group.weights, groupShards, manifest.length > 1 ? `group ${g + 1} of ${jsonPath}` : jsonPath);
+    shards.push(...groupShards.map((s) => s.bytes));
     weightSpecs.push(...group.weights);
   }
   return { modelJson, weightSpecs, weightData: concatBuffers(shards) };
+}
+
+/**
+ * The file a manifest path names, resolved against model.json's folder. A path that leaves that folder
+ * (`../../etc/passwd`) or is absolute is refused before anything is opened: a model from elsewhere must
+ * not make the converter read files outside it.
+ */
+function confinedShardPath(
+  nodePath: typeof import('node:path'),
+  dir: string,
+  shard: unknown,
+  jsonPath: string,
+): string {
+  if (typeof shard !== 'string' || shard === '') {
+    throw new InvalidSourceError(`${jsonPath}: weightsManifest paths must be non-empty file names, got ${JSON.stringify(shard)}.`);
+  }
+  const resolved = nodePath.resolve(dir, shard);
+  const inside = nodePath.relative(dir, resolved);
+  if (nodePath.isAbsolute(shard) || inside === '..' || inside.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(inside)) {
+    throw new InvalidSourceError(
+      `Weight shard path "${shard}" in ${jsonPath} points outside the model's folder (${dir}); ` +
+        'shards must be listed relative to model.json and lie in its folder (or below it): copy them there and list them by file name.',
+    );
+  }
+  return resolved;
+}
+
+async function readShard(fs: typeof import('node:fs/promises'), shard: string, shardPath: string, jsonPath: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await fs.readFile(shardPath));
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT'
+      ? `is missing (looked for ${shardPath}); copy every shard next to model.json`
+      : code === 'EISDIR'
+        ? `is a folder, not a file (${shardPath}); the manifest must list the shard files themselves`
+        : `cannot be read (${shardPath}): ${(cause as Error).message}`;
+    throw new InvalidSourceError(`Weight shard ${shard} listed in ${jsonPath} ${problem}.`, { cause });
+  }
+}
+
+const WEIGHT_DTYPES = new Set(['float32', 'int32', 'bool']);
+const QUANTIZED_DTYPES = new Set(['uint8', 'uint16', 'float16']);
+
+/**
+ * Each manifest entry must say what the importers can read: a name, a shape of whole non-negative
+ * numbers and a numeric dtype. complex64 and string weights have no TFLite counterpart the importers
+ * produce, so they are refused by name instead of failing later as a count of values.
+ */
+function checkWeightSpecs(specs: unknown[], where: string): void {
+  for (const [i, raw] of specs.entries()) {
+    const spec = raw as Partial<TfjsWeightSpec> | null;
+    const label = typeof spec?.name === 'string' ? `"${spec.name}"` : `#${i}`;
+    if (spec === null || typeof spec !== 'object' || typeof spec.name !== 'string') {
+      throw new InvalidSourceError(`${where}: weightsManifest entry #${i} has no "name".`);
+    }
+    if (!Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new InvalidSourceError(`${where}: weight ${label} has shape ${JSON.stringify(spec.shape)}; a shape is an array of whole numbers >= 0, e.g. [3, 3, 16, 32].`);
+    }
+    if (spec.dtype === 'complex64' || spec.dtype === 'string') {
+      throw new InvalidSourceError(`${where}: weight ${label} has dtype ${spec.dtype}, which the converter cannot import ` +
+        '(TFLite weights here are float32, int32 or bool, optionally uint8/uint16/float16-quantized); export the model without it.');
+    }
+    if (!WEIGHT_DTYPES.has(spec.dtype as string)) {
+      throw new InvalidSourceError(`${where}: weight ${label} has dtype ${JSON.stringify(spec.dtype)}; tfjs weights are float32, int32 or bool.`);
+    }
+    const q = spec.quantization;
+    if (q !== undefined && !QUANTIZED_DTYPES.has(q?.dtype as string)) {
+      throw new InvalidSourceError(`${where}: weight ${label} is quantized as ${JSON.stringify(q?.dtype)}; tfjs quantizes to uint8, uint16 or float16.`);
+    }
+  }
+}
+
+/** Bytes one (checked) manifest entry takes in the shards. */
+function specBytes(spec: TfjsWeightSpec): number {
+  const dtype = spec.quantization?.dtype ?? spec.dtype;
+  const size = dtype === 'uint8' || dtype === 'bool' ? 1 : dtype === 'uint16' || dtype === 'float16' ? 2 : 4;
+  return spec.shape.reduce((n, d) => n * d, 1) * size;
+}
+
+/**
+ * The shards of a manifest group must hold exactly the bytes its entries describe. Too few: a shard is
+ * truncated or an entry's shape/dtype is too large; too many: a shard is longer than the manifest says
+ * (another model's shard, or an entry's shape/dtype too small). Either way decoding would misplace weights.
+ */
+function checkGroupSize(specs: TfjsWeightSpec[], shards: { path: string; bytes: Uint8Array }[], where: string): void {
+  const needed = specs.reduce((n, spec) => n + specBytes(spec), 0);
+  const held = shards.reduce((n, s) => n + s.bytes.byteLength, 0);
+  if (needed === held) return;
+  const files = shards.map((s) => `${s.path}: ${s.bytes.byteLength} B`).join(', ');
+  let offset = 0;
+  const firstMisfit = specs.find((spec) => (offset += specBytes(spec)) > held);
+  throw new InvalidSourceError(
+    `${where}: the manifest's weights need ${needed} bytes by their shapes and dtypes, but the shards listed hold ${held} (${files}). ` +
+      (held < needed
+        ? `A shard is truncated, or a weight's shape or dtype in the manifest is wrong (from "${firstMisfit?.name}" on, the weights do not fit).`
+        : 'A shard is longer than the manifest says: it belongs to another model, or a weight\'s shape or dtype in the manifest is wrong.') +
+      ' Re-export the model, or restore its shards and model.json together.',
+  );
 }
 
 /**
@@ -132,10 +228,12 @@ export async function artifactsFromLayersModel(model: {
  * Returns them by name, in manifest order.
  */
 export function decodeTfjsWeights(artifacts: Pick<TfjsArtifacts, 'weightSpecs' | 'weightData'>): Map<string, DecodedWeight> {
-  const expected = expectedBytes(artifacts.weightSpecs);
-  if (expected !== undefined && expected > artifacts.weightData.byteLength) {
+  checkWeightSpecs(artifacts.weightSpecs, 'the tfjs model');
+  const expected = artifacts.weightSpecs.reduce((n, spec) => n + specBytes(spec), 0);
+  if (expected !== artifacts.weightData.byteLength) {
     throw new InvalidSourceError(
-      `The weight shards hold ${artifacts.weightData.byteLength} bytes but the manifest describes ${expected}: a shard is missing or truncated.`,
+      `The weight data holds ${artifacts.weightData.byteLength} bytes but the manifest's weights need ${expected}: ` +
+        'a shard is missing, truncated or longer than the manifest says, or a weight\'s shape or dtype is wrong.',
     );
   }
   let tensors: tf.NamedTensorMap;
@@ -157,21 +255,6 @@ export function decodeTfjsWeights(artifacts: Pick<TfjsArtifacts, 'weightSpecs' |
   }
   for (const t of Object.values(tensors)) t.dispose();
   return out;
-}
-
-/** Bytes the manifest needs, or undefined when a spec's size cannot be known up front (strings). */
-function expectedBytes(specs: TfjsWeightSpec[]): number | undefined {
-  let total = 0;
-  for (const spec of specs) {
-    let n = 1;
-    for (const d of spec.shape) n *= d;
-    const q = spec.quantization;
-    const dtype = q?.dtype ?? spec.dtype;
-    const size = dtype === 'uint8' ? 1 : dtype === 'uint16' || dtype === 'float16' ? 2 : dtype === 'bool' ? 1 : dtype === 'string' ? undefined : 4;
-    if (size === undefined || spec.group !== undefined) return undefined;
-    total += n * size;
-  }
-  return total;
 }
 
 function concatBuffers(parts: Uint8Array[]): ArrayBuffer {

@@ -162,7 +162,11 @@ async function importOnnxSource(path: string, bytes: Uint8Array, options: Import
     }
     const file = join(dirname(path), location);
     // A missing file is named by the importer (which tensor needs it); here it is just absent from the map.
-    const data = await readFile(file).catch(() => undefined);
+    const data = await readFile(file).catch((cause: NodeJS.ErrnoException) => {
+      if (cause.code === 'ENOENT') return undefined;
+      const problem = cause.code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read: ${cause.message}`;
+      throw new InvalidSourceError(`${path}: external data file '${location}' (${file}) ${problem}`, { cause });
+    });
     if (data) externalData[location] = new Uint8Array(data);
   }
   const imported = importOnnxModel(bytes, {
