@@ -2,6 +2,7 @@
 // nothing is ever left behind (no partial output, no hidden temp file), not even on SIGINT/SIGTERM.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as fs from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,18 @@ describe('borde convert -o', () => {
     writeFileSync(file, 'x');
     const out = join(file, 'model.tflite');
     expectEarlyOutputError(await runCli(['convert', modelDir, '-o', out]), out, /is not a folder|not a folder/);
+  });
+
+  it('a path that is not a regular file (a socket here; /dev/null alike) is refused, not replaced by a file', async () => {
+    const socket = join(dir, 'borde.sock');
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(socket, r));
+    try {
+      expectEarlyOutputError(await runCli(['convert', modelDir, '-o', socket]), socket, /not a regular file/);
+      expect(fs.statSync(socket).isSocket()).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('a read-only folder fails before any work, naming the permission problem', async () => {

@@ -26,6 +26,8 @@ export async function checkOutputPath(path: string, flag = '-o', fs: OutputFs = 
   const target = statOrUndefined(fs, path);
   if (target instanceof Error) throw explain(target, path, flag, dirname(resolve(path)));
   if (target?.isDirectory()) throw problem('it is a folder', `give a file name, e.g. ${join(path, 'model.tflite')}`);
+  // The write renames a new file onto the path: that would replace a device or pipe (/dev/null) with a file.
+  if (target !== undefined && !target.isFile()) throw problem('it is not a regular file (a device, pipe or socket)', 'give the path of a .tflite file');
   const folder = dirname(resolve(path));
   const folderStat = statOrUndefined(fs, folder);
   if (folderStat instanceof Error) throw explain(folderStat, path, flag, folder);
