@@ -119,3 +119,6 @@ export class InvalidSourceError extends ConverterError {
     super('INVALID_SOURCE', message, options);
   }
 }
+
+/** A weight whose shape (as the source declares it) is not the one its layer needs. */
+export class WeightShapeError extends InvalidSourceError {}

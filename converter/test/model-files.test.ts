@@ -87,12 +87,19 @@ describe('tfjs weight shards', () => {
     }
   });
 
-  it('a manifest shape that does not match the shards is named as a possible cause, not only a missing shard', async () => {
-    const bigger = tfjsVariant('shape-bigger', (j) => { j.weightsManifest[0]!.weights[0]!.shape = [10, 18]; });
-    const message = await expectRefused(bigger, `need ${weights.byteLength + 18 * 4} bytes`, `hold ${weights.byteLength}`, "a weight's shape or dtype in the manifest is wrong");
-    expect(message).not.toMatch(/is missing/);
+  it('a wrong manifest shape is named with the layer that needs another, not blamed on a missing shard', async () => {
+    for (const shape of [[10, 18], [9, 17]]) {
+      const model = tfjsVariant(`shape-${shape.join('x')}`, (j) => { j.weightsManifest[0]!.weights[0]!.shape = shape; });
+      const message = await expectRefused(model, `Weight "hidden/kernel" has shape [${shape.join(',')}] but layer "hidden" needs [9,18]`);
+      expect(message).not.toMatch(/missing|truncated/);
+    }
     const malformed = tfjsVariant('shape-text', (j) => { j.weightsManifest[0]!.weights[0]!.shape = '9,18'; });
     await expectRefused(malformed, 'weight "hidden/kernel" has shape "9,18"', 'array of whole numbers');
+  });
+
+  it('a truncated shard is named with the sizes, and where the weights stop fitting', async () => {
+    const model = tfjsVariant('truncated', () => {}, weights.subarray(0, 700));
+    await expectRefused(model, `need ${weights.byteLength} bytes`, 'hold 700 (weights.bin: 700 B)', 'A shard is truncated', 'from "hidden/bias" on');
   });
 });
 

@@ -1,11 +1,11 @@
 import type { Graph, SignatureTensor } from '@borde/tflite';
-import { InvalidSourceError, UnsupportedOpsError, type UnsupportedItem } from '../errors.js';
+import { InvalidSourceError, UnsupportedOpsError, WeightShapeError, type UnsupportedItem } from '../errors.js';
 import { activationName, isSupportedActivation } from './layers/activations.js';
 import { LayerWeights, SubgraphBuilder, type TensorRef } from './layers/context.js';
 import { LAYER_ALIASES, LAYER_CONVERTERS } from './layers/index.js';
 import { UnsupportedLayerError, type LayerConfig } from './layers/types.js';
 import { flattenNestedModels } from './layers/nested-models.js';
-import { decodeTfjsWeights, type DecodedWeight, type TfjsArtifacts } from './tfjs-artifacts.js';
+import { decodeTfjsWeights, placeholderWeights, type DecodedWeight, type TfjsArtifacts } from './tfjs-artifacts.js';
 
 export const LAYERS_MODEL_FORMAT = 'TensorFlow.js layers-model';
 
@@ -50,13 +50,20 @@ export const MODEL_CLASSES: readonly string[] = ['Sequential', 'Model', 'Functio
  * that cannot be converted, InvalidSourceError for a malformed model.
  */
 export function importLayersModel(
-  artifacts: Pick<TfjsArtifacts, 'modelJson' | 'weightData' | 'weightSpecs'>,
+  artifacts: Pick<TfjsArtifacts, 'modelJson' | 'weightData' | 'weightSpecs' | 'weightsProblem'>,
   options: ImportLayersModelOptions = {},
 ): Graph {
-  return importKerasTopology(artifacts.modelJson.modelTopology, () => decodeTfjsWeights(artifacts), {
-    ...options,
-    format: LAYERS_MODEL_FORMAT,
-  });
+  const topologyOptions = { ...options, format: LAYERS_MODEL_FORMAT };
+  const problem = artifacts.weightsProblem;
+  if (problem === undefined) return importKerasTopology(artifacts.modelJson.modelTopology, () => decodeTfjsWeights(artifacts), topologyOptions);
+  // The shards do not match the manifest. A layer whose manifest shape is wrong is the likelier cause and
+  // the one to name: import once with zero weights of the manifest's shapes to find it.
+  try {
+    importKerasTopology(artifacts.modelJson.modelTopology, () => placeholderWeights(artifacts.weightSpecs), topologyOptions);
+  } catch (error) {
+    if (error instanceof WeightShapeError) throw error;
+  }
+  throw problem;
 }
 
 export interface ImportKerasTopologyOptions extends ImportLayersModelOptions {

@@ -13,6 +13,11 @@ export interface TfjsArtifacts {
   modelJson: TfjsModelJson;
   weightSpecs: TfjsWeightSpec[];
   weightData: ArrayBuffer;
+  /**
+   * Set when the shards do not hold exactly the bytes the manifest describes. decodeTfjsWeights throws it;
+   * the layers importer first looks for a layer whose manifest shape is wrong, the likelier cause to name.
+   */
+  weightsProblem?: InvalidSourceError;
 }
 
 export interface TfjsModelJson {
@@ -67,6 +72,7 @@ export async function loadTfjsArtifacts(path: string): Promise<TfjsArtifacts> {
   const dir = nodePath.dirname(jsonPath);
   const shards: Uint8Array[] = [];
   const weightSpecs: TfjsWeightSpec[] = [];
+  let weightsProblem: InvalidSourceError | undefined;
   for (const [g, group] of manifest.entries()) {
     if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) {
       throw new InvalidSourceError(`${jsonPath}: every weightsManifest group needs "paths" and "weights" arrays.`);
@@ -77,11 +83,11 @@ export async function loadTfjsArtifacts(path: string): Promise<TfjsArtifacts> {
       const shardPath = confinedShardPath(nodePath, dir, shard, jsonPath);
       groupShards.push({ path: shard, bytes: await readShard(fs, shard, shardPath, jsonPath) });
     }
-    checkGroupSize(group.weights, groupShards, manifest.length > 1 ? `group ${g + 1} of ${jsonPath}` : jsonPath);
+    weightsProblem ??= groupSizeProblem(group.weights, groupShards, manifest.length > 1 ? `group ${g + 1} of ${jsonPath}` : jsonPath);
     shards.push(...groupShards.map((s) => s.bytes));
     weightSpecs.push(...group.weights);
   }
-  return { modelJson, weightSpecs, weightData: concatBuffers(shards) };
+  return { modelJson, weightSpecs, weightData: concatBuffers(shards), ...(weightsProblem ? { weightsProblem } : {}) };
 }
 
 /**
@@ -167,14 +173,14 @@ function specBytes(spec: TfjsWeightSpec): number {
  * truncated or an entry's shape/dtype is too large; too many: a shard is longer than the manifest says
  * (another model's shard, or an entry's shape/dtype too small). Either way decoding would misplace weights.
  */
-function checkGroupSize(specs: TfjsWeightSpec[], shards: { path: string; bytes: Uint8Array }[], where: string): void {
+function groupSizeProblem(specs: TfjsWeightSpec[], shards: { path: string; bytes: Uint8Array }[], where: string): InvalidSourceError | undefined {
   const needed = specs.reduce((n, spec) => n + specBytes(spec), 0);
   const held = shards.reduce((n, s) => n + s.bytes.byteLength, 0);
-  if (needed === held) return;
+  if (needed === held) return undefined;
   const files = shards.map((s) => `${s.path}: ${s.bytes.byteLength} B`).join(', ');
   let offset = 0;
   const firstMisfit = specs.find((spec) => (offset += specBytes(spec)) > held);
-  throw new InvalidSourceError(
+  return new InvalidSourceError(
     `${where}: the manifest's weights need ${needed} bytes by their shapes and dtypes, but the shards listed hold ${held} (${files}). ` +
       (held < needed
         ? `A shard is truncated, or a weight's shape or dtype in the manifest is wrong (from "${firstMisfit?.name}" on, the weights do not fit).`
@@ -227,7 +233,8 @@ export async function artifactsFromLayersModel(model: {
  * Decodes every weight with tf.io.decodeWeights, which dequantizes uint8/uint16/float16 manifests to float32.
  * Returns them by name, in manifest order.
  */
-export function decodeTfjsWeights(artifacts: Pick<TfjsArtifacts, 'weightSpecs' | 'weightData'>): Map<string, DecodedWeight> {
+export function decodeTfjsWeights(artifacts: Pick<TfjsArtifacts, 'weightSpecs' | 'weightData' | 'weightsProblem'>): Map<string, DecodedWeight> {
+  if (artifacts.weightsProblem) throw artifacts.weightsProblem;
   checkWeightSpecs(artifacts.weightSpecs, 'the tfjs model');
   const expected = artifacts.weightSpecs.reduce((n, spec) => n + specBytes(spec), 0);
   if (expected !== artifacts.weightData.byteLength) {
@@ -255,6 +262,15 @@ export function decodeTfjsWeights(artifacts: Pick<TfjsArtifacts, 'weightSpecs' |
   }
   for (const t of Object.values(tensors)) t.dispose();
   return out;
+}
+
+/** Zero-filled weights of the manifest's shapes: lets an importer check shapes when the shards cannot be decoded. */
+export function placeholderWeights(specs: TfjsWeightSpec[]): Map<string, DecodedWeight> {
+  return new Map(specs.map((spec) => {
+    const n = spec.shape.reduce((a, d) => a * d, 1);
+    const values = spec.dtype === 'int32' ? new Int32Array(n) : spec.dtype === 'bool' ? new Uint8Array(n) : new Float32Array(n);
+    return [spec.name, { name: spec.name, shape: spec.shape.slice(), dtype: spec.dtype, values }];
+  }));
 }
 
 function concatBuffers(parts: Uint8Array[]): ArrayBuffer {

@@ -1,6 +1,6 @@
 import type { Operator, Tensor } from '@borde/tflite';
 import type { DecodedWeight } from '../tfjs-artifacts.js';
-import { InvalidSourceError } from '../../errors.js';
+import { InvalidSourceError, WeightShapeError } from '../../errors.js';
 
 /** A tensor of the Graph under construction, with its static shape (batch 1). */
 export interface TensorRef {
@@ -123,7 +123,7 @@ export class LayerWeights {
       );
     }
     if (expectedShape !== undefined && !sameShape(w.shape, expectedShape)) {
-      throw new InvalidSourceError(
+      throw new WeightShapeError(
         `Weight "${w.name}" has shape [${w.shape}] but layer "${this.layerName}" needs [${expectedShape}] for its input.`,
       );
     }
