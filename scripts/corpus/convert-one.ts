@@ -3,13 +3,14 @@
 // crops of the photo the project ships. Prints one JSON line (CorpusResult).
 import * as tf from '@tensorflow/tfjs';
 import { ControlFlowError, convert, type ConvertOptions, type ModelInput, type TensorValue } from '@borde/converter';
+import type { OutputError } from '@borde/converter/verify';
 import { photoCrops } from './photo-crops.js';
 
 export interface CorpusResult {
   format?: string;
   floatOk: boolean;
-  /** The worst output: max abs error against the source, and that output's range. */
-  floatError?: { output: string; maxAbs: number; range: number; rel: number };
+  /** The worst output: max abs error against the source, that output's range, and its float32 noise floor when it missed 1e-4 of the range. */
+  floatError?: { output: string; maxAbs: number; range: number; rel: number; noiseFloor?: number };
   int8Written: boolean;
   seconds: number;
   /** What it took beyond the defaults (a cut, an input size), as CLI flags. */
@@ -28,6 +29,14 @@ const firstLines = (error: unknown): string => {
   return text.split('\n').filter((l) => !l.startsWith('Supported ones are listed')).join(' ').replace(/\s+/g, ' ').slice(0, 4000);
 };
 
+function worstOutput(outputs: OutputError[]): CorpusResult['floatError'] {
+  const worst = [...outputs].sort((a, b) => b.maxRelError - a.maxRelError)[0]!;
+  return {
+    output: worst.name, maxAbs: worst.maxAbsError, range: worst.range, rel: worst.maxRelError,
+    ...(worst.noiseFloor !== undefined ? { noiseFloor: worst.noiseFloor } : {}),
+  };
+}
+
 async function run(path: string): Promise<CorpusResult> {
   const start = performance.now();
   const result: CorpusResult = { floatOk: false, int8Written: false, seconds: 0, flags: [] };
@@ -36,8 +45,7 @@ async function run(path: string): Promise<CorpusResult> {
     try {
       const { report } = await convert(path, options);
       result.format = report.format;
-      const worst = [...report.verify!.outputs].sort((a, b) => b.maxRelError - a.maxRelError)[0]!;
-      result.floatError = { output: worst.name, maxAbs: worst.maxAbsError, range: worst.range, rel: worst.maxRelError };
+      result.floatError = worstOutput(report.verify!.outputs);
       result.floatOk = report.verify!.passed;
       break;
     } catch (error) {
@@ -53,11 +61,8 @@ async function run(path: string): Promise<CorpusResult> {
         result.flags.push(`--input-size ${DEFAULT_IMAGE_SIZE.join('x')}`);
         continue;
       }
-      const report = (error as { report?: { outputs: { name: string; maxAbsError: number; range: number; maxRelError: number }[] } }).report;
-      if (report) {
-        const worst = [...report.outputs].sort((a, b) => b.maxRelError - a.maxRelError)[0]!;
-        result.floatError = { output: worst.name, maxAbs: worst.maxAbsError, range: worst.range, rel: worst.maxRelError };
-      }
+      const report = (error as { report?: { outputs: OutputError[] } }).report;
+      if (report) result.floatError = worstOutput(report.outputs);
       result.refusal = `${(error as { code?: string }).code ?? 'ERROR'}: ${firstLines(error)}`;
       break;
     }
