@@ -24,14 +24,15 @@ for (const pkg of CORPUS) {
     if (filters.length > 0 && !filters.some((f) => model.includes(f))) continue;
     let row: CorpusResult;
     try {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions', 'borde-source', once, join(dir, file)], {
+      const given = pkg.flags?.[file];
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions', 'borde-source', once, join(dir, file), JSON.stringify(given ?? {})], {
         encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20,
       });
       row = JSON.parse(out.trim().split('\n').pop()!) as CorpusResult;
     } catch (error) {
       const e = error as { signal?: string; stderr?: string; message: string };
       const why = e.signal === 'SIGTERM' ? `timed out after ${timeoutMs / 1000} s` : (e.stderr?.trim().split('\n').slice(-3).join(' ') || e.message);
-      row = { floatOk: false, int8Written: false, seconds: 0, flags: [], refusal: `CRASH: ${why.slice(0, 300)}` };
+      row = { floatOk: false, int8Written: false, seconds: 0, flags: pkg.flags?.[file]?.flags ?? [], refusal: `CRASH: ${why.slice(0, 300)}` };
     }
     rows.push({ model, ...row });
     process.stderr.write(`${model}: float ${row.floatOk ? 'ok' : 'FAIL'}, int8 ${row.int8Written ? 'written' : 'no'}, ${row.seconds} s\n`);
@@ -57,7 +58,9 @@ const table = [
 console.log(table.map((cells) => `| ${cells.join(' | ')} |`).join('\n').replace(/^(\|[^\n]*\|)\n/, `$1\n|${' --- |'.repeat(7)}\n`));
 const ok = rows.filter((r) => r.floatOk).length;
 const int8 = rows.filter((r) => r.int8Written).length;
-console.log(`\nfloat32 within 1e-4 of the output range (or ${NOISE_FACTOR}x its float32 noise floor): ${ok}/${rows.length} (${((100 * ok) / Math.max(1, rows.length)).toFixed(0)}%); int8 written: ${int8}/${rows.length}`);
+const cut = rows.filter((r) => r.floatOk && r.cut).length;
+console.log(`\nfloat32 within 1e-4 of the output range (or ${NOISE_FACTOR}x its float32 noise floor): ${ok}/${rows.length} ` +
+  `(${((100 * ok) / Math.max(1, rows.length)).toFixed(0)}%; ${cut} of them through the cut their refusal suggested); int8 written: ${int8}/${rows.length}`);
 // Which unsupported op types block how many models, as the refusals name them.
 const blockers = new Map<string, number>();
 for (const r of rows) {

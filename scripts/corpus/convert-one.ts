@@ -2,7 +2,7 @@
 // against the source (tfjs for tfjs models, LiteRT for .tflite) on seeded inputs, then int8 calibrated on
 // crops of the photo the project ships. Prints one JSON line (CorpusResult).
 import * as tf from '@tensorflow/tfjs';
-import { ControlFlowError, convert, type ConvertOptions, type ModelInput, type TensorValue } from '@borde/converter';
+import { ControlFlowError, UnsupportedOpsError, convert, type ConvertOptions, type ModelInput, type TensorValue } from '@borde/converter';
 import type { OutputError } from '@borde/converter/verify';
 import { photoCrops } from './photo-crops.js';
 
@@ -15,6 +15,8 @@ export interface CorpusResult {
   seconds: number;
   /** What it took beyond the defaults (a cut, an input size), as CLI flags. */
   flags: string[];
+  /** Converted through an --outputs/--inputs cut that a refusal suggested (control flow, an op TFLite lacks). */
+  cut?: boolean;
   refusal?: string;
   int8Refusal?: string;
 }
@@ -37,11 +39,12 @@ function worstOutput(outputs: OutputError[]): CorpusResult['floatError'] {
   };
 }
 
-async function run(path: string): Promise<CorpusResult> {
+async function run(path: string, given: { flags?: string[]; inputShapes?: Record<string, number[]> }): Promise<CorpusResult> {
   const start = performance.now();
-  const result: CorpusResult = { floatOk: false, int8Written: false, seconds: 0, flags: [] };
-  const options: ConvertOptions = {}; // verified as the CLI does: 4 seeded samples
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const result: CorpusResult = { floatOk: false, int8Written: false, seconds: 0, flags: [...(given.flags ?? [])] };
+  // Verified as the CLI does: 4 seeded samples.
+  const options: ConvertOptions = given.inputShapes ? { inputShapes: given.inputShapes } : {};
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const { report } = await convert(path, options);
       result.format = report.format;
@@ -54,6 +57,21 @@ async function run(path: string): Promise<CorpusResult> {
       if (error instanceof ControlFlowError && error.suggestedOutputs.length > 0 && !options.outputs) {
         options.outputs = error.suggestedOutputs;
         result.flags.push(`--outputs ${error.suggestedOutputs.join(',')}`);
+        result.cut = true;
+        continue;
+      }
+      // Control flow first (a tf.map loop preparing the input): start after it, as the refusal says.
+      if (error instanceof ControlFlowError && error.suggestedInputs.length > 0 && !options.inputs) {
+        options.inputs = error.suggestedInputs;
+        result.flags.push(`--inputs ${error.suggestedInputs.join(',')}`);
+        result.cut = true;
+        continue;
+      }
+      // Post-processing TFLite cannot express (an unpadded NMS): keep the outputs the refusal names as convertible.
+      if (error instanceof UnsupportedOpsError && error.convertibleOutputs.length > 0 && !options.outputs) {
+        options.outputs = error.convertibleOutputs;
+        result.flags.push(`--outputs ${error.convertibleOutputs.join(',')}`);
+        result.cut = true;
         continue;
       }
       if (/unknown dimensions/.test(message) && /--input-size/.test(message) && !options.imageSize) {
@@ -79,4 +97,4 @@ async function run(path: string): Promise<CorpusResult> {
   return result;
 }
 
-console.log(JSON.stringify(await run(process.argv[2]!)));
+console.log(JSON.stringify(await run(process.argv[2]!, JSON.parse(process.argv[3] ?? '{}') as Parameters<typeof run>[1])));
