@@ -2,7 +2,8 @@
 // `npm pack` into a cache outside git) to float32 and to int8, each model in its own process, and prints
 // one table. The float file is judged against the source on seeded inputs (within 1e-4 of each output's
 // range); the int8 file is calibrated on crops of examples/kiosk/calibration/astronaut.png.
-// Options: substrings of model paths, comma-separated, to run only those (e.g. blazepose-,rvm); BORDE_CORPUS_TIMEOUT_S (default 600).
+// Options: substrings of model paths, comma-separated, to run only those (e.g. blazepose-,rvm);
+// BORDE_CORPUS_INT8=0 for the float32 column only (the int8 conversions take most of the time); BORDE_CORPUS_TIMEOUT_S (default 600).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -85,7 +85,7 @@ async function run(path: string, given: { flags?: string[]; inputShapes?: Record
       break;
     }
   }
-  if (result.floatOk) {
+  if (result.floatOk && process.env.BORDE_CORPUS_INT8 !== '0') {
     try {
       await convert(path, { ...options, quantize: 'int8', calibration, verify: false });
       result.int8Written = true;
