@@ -5,7 +5,7 @@ import type { SourceFormat } from './sources/detect-format.js';
 import { optimize } from './passes/index.js';
 import { toFloat16Weights } from './passes/float16-weights.js';
 import { liteRtRunner } from './verify/interpreter.js';
-import { verifyOutputs, type VerifyReport } from './verify/verify.js';
+import { NOISE_FACTOR, verifyOutputs, type VerifyReport } from './verify/verify.js';
 import type { TensorValue } from './verify/tensor-value.js';
 import { describeMisses } from './quantize/budget.js';
 import { quantize, resolveData, type QuantizeOptions, type QuantizationReport } from './quantize/quantize.js';
@@ -184,12 +184,14 @@ async function verifyAgainstSource(
     tolerance: VERIFY_TOLERANCE[precision],
     samples,
     ...(data ? { data } : {}),
+    ...(source.secondReference ? { secondReference: source.secondReference } : {}),
   });
   if (!report.passed) {
-    const worst = report.outputs.map((o) => `${o.name}: max abs ${o.maxAbsError.toExponential(3)}, rel ${o.maxRelError.toExponential(3)}`).join('; ');
+    const worst = report.outputs.map((o) => `${o.name}: max abs ${o.maxAbsError.toExponential(3)}, rel ${o.maxRelError.toExponential(3)}` +
+      (o.noiseFloor !== undefined ? `, float32 noise floor ${o.noiseFloor.toExponential(3)}` : '')).join('; ');
     throw Object.assign(
       new ConverterError('VERIFY_FAILED', `verification failed: the ${precision} TFLite model differs from the source ` +
-        `beyond ${VERIFY_TOLERANCE[precision]} of the output range (${worst}); nothing was written. ` +
+        `beyond ${VERIFY_TOLERANCE[precision]} of the output range and beyond ${NOISE_FACTOR}x its float32 noise floor (${worst}); nothing was written. ` +
         'Use --no-verify to write it anyway, and please report the model.'),
       { report },
     );

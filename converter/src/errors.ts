@@ -42,7 +42,13 @@ export const SUPPORTED_OPS_DOC = 'converter/docs/supported-layers.md';
  */
 export class UnsupportedOpsError extends ConverterError {
   readonly items: UnsupportedItem[];
-  constructor(format: string, items: UnsupportedItem[], more?: { hint?: string; summarized?: (item: UnsupportedItem) => boolean }) {
+  /** Graph models: the requested outputs that need none of the unsupported ops (what `--outputs` can keep). */
+  readonly convertibleOutputs: string[];
+  constructor(
+    format: string,
+    items: UnsupportedItem[],
+    more?: { hint?: string; summarized?: (item: UnsupportedItem) => boolean; convertibleOutputs?: string[] },
+  ) {
     const groups = new Map<string, UnsupportedItem[]>();
     for (const item of items.filter((i) => !more?.summarized?.(i))) {
       const key = `${item.type}\u0000${item.detail ?? ''}`;
@@ -59,9 +65,14 @@ export class UnsupportedOpsError extends ConverterError {
     super(
       'UNSUPPORTED_OPS',
       `${items.length} unsupported ${format} layer(s)/op(s), ${types} type(s):\n${list}\n` +
-        `${more?.hint ? `${more.hint}\n` : ''}Supported ones are listed in ${SUPPORTED_OPS_DOC}.`,
+        `${more?.hint ? `${more.hint}\n` : ''}` +
+        (more?.convertibleOutputs?.length
+          ? `These outputs need none of them and convert: --outputs ${more.convertibleOutputs.join(',')}\n`
+          : '') +
+        `Supported ones are listed in ${SUPPORTED_OPS_DOC}.`,
     );
     this.items = items;
+    this.convertibleOutputs = more?.convertibleOutputs ?? [];
   }
 }
 

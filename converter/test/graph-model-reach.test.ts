@@ -94,10 +94,10 @@ describe('one refusal lists every unsupported op', () => {
  * A TF1 while loop (tf.while_loop as TF1 graphs store it: Enter/Merge/Switch/LoopCond/NextIteration/Exit)
  * run over `pre`, next to an output `side` that needs no loop.
  */
-function tf1Loop(): GraphFixture {
+function tf1Loop(preOp = 'Relu'): GraphFixture {
   const g = new GraphFixture();
   const x = g.placeholder('x', [1, 4]);
-  const pre = g.op('pre', 'Relu', [x]);
+  const pre = g.op('pre', preOp, [x]);
   g.op('side', 'Sigmoid', [pre]);
   const frame = { frame_name: s('post/while/while_context') };
   const enter = g.op('post/while/Enter', 'Enter', [pre], frame);
@@ -155,5 +155,43 @@ describe('cutting a graph', () => {
     expect(tail.report.verify!.passed).toBe(true);
     await expect(convert(path, { outputs: ['nope:0'] })).rejects.toThrow(/Output 'nope:0' names no node.*--outputs/);
     await expect(convert(path, { outputs: ['x'] })).rejects.toThrow(/Output 'x' is a model input itself/);
+  });
+
+  it('never suggests a cut at a model input: an Identity of the input is the input', async () => {
+    const artifacts = await tf1Loop('Identity').artifacts();
+    const cf = thrown(() => importGraphModel(artifacts, { outputs: ['out', 'side'] })) as ControlFlowError;
+    expect(cf).toBeInstanceOf(ControlFlowError);
+    expect(cf.suggestedOutputs).toEqual(['side']);
+  });
+
+  it('an op TFLite lacks names the outputs that need none of it, and that cut converts', async () => {
+    const g = new GraphFixture();
+    const x = g.placeholder('x', [1, 4, 4, 2]);
+    const heads = g.op('heads', 'Relu6', [g.op('mm', 'Mul', [x, g.random('w', [2])])]);
+    g.op('post', 'RFFT', [heads, g.ints('n', [4])]);
+    g.op('scores', 'Sigmoid', [heads]);
+    const path = await g.save(join(dir, 'post'), { inputs: { x: sigEntry('x:0') }, outputs: { spectrum: sigEntry('post:0'), scores: sigEntry('scores:0') } });
+    const error = await convert(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnsupportedOpsError);
+    expect((error as UnsupportedOpsError).convertibleOutputs).toEqual(['scores:0']);
+    expect((error as Error).message).toMatch(/need none of them and convert: --outputs scores:0/);
+    const { report } = await convert(path, { outputs: (error as UnsupportedOpsError).convertibleOutputs });
+    expect(report.verify!.passed).toBe(true);
+  });
+
+  it('--inputs after a tf.map loop takes the shape its TensorListStack declares (num_elements x element_shape)', async () => {
+    const g = new GraphFixture();
+    const x = g.placeholder('x', [1, -1, -1, 3]);
+    // The loop itself (unsupported, cut away) stands in as one op producing the list handle.
+    const list = g.op('map/TensorListFromTensor', 'TensorListFromTensor', [x, g.ints('map/shape', [-1, -1, 3])]);
+    const stack = g.op('map/TensorListStack', 'TensorListStack', [list, g.ints('map/TensorListStack/element_shape', [4, 4, 3])], {
+      num_elements: { i: '1' }, element_dtype: { type: 'DT_FLOAT' },
+    });
+    g.op('y', 'Relu6', [g.op('scaled', 'Mul', [stack, g.random('k', [3])])]);
+    const path = await g.save(join(dir, 'map'));
+    const { graph, report } = await convert(path, { inputs: ['map/TensorListStack'], outputs: ['y'] });
+    const sub = graph.subgraphs[0]!;
+    expect(sub.inputs.map((i) => sub.tensors[i]!.shape)).toEqual([[1, 4, 4, 3]]);
+    expect(report.verify!.passed).toBe(true);
   });
 });

@@ -405,7 +405,7 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
     },
     {
       name: 'Reciprocal, Softplus, Selu (rewritten), Sign, Atan2, SparseToDense and other unary/binary math', inputs: x23,
-      opcodes: ['DIV', 'ABS', 'NEG', 'EXP', 'LOG', 'ELU', 'LEAKY_RELU', 'SIGN', 'FLOOR_DIV', 'FLOOR_MOD', 'POW', 'SQUARED_DIFFERENCE', 'SQRT', 'FLOOR', 'ATAN2', 'SPARSE_TO_DENSE'],
+      opcodes: ['DIV', 'ABS', 'NEG', 'EXP', 'LOG', 'ELU', 'LEAKY_RELU', 'SIGN', 'FLOOR_DIV', 'FLOOR_MOD', 'POW', 'SQUARED_DIFFERENCE', 'SQRT', 'FLOOR', 'ATAN2', 'BROADCAST_TO', 'SPARSE_TO_DENSE'],
       build: (g) => {
         const pos = g.op('pos', 'AddV2', [g.op('absx', 'Abs', ['x']), g.random('half', [], 0.5, 0.5)]);
         const three = g.random('three', [], 3, 3);
@@ -418,6 +418,8 @@ describe('importGraphModel against the tfjs graph executor and LiteRT', () => {
           g.op('floormod', 'FloorMod', ['x3', pos]),
           g.op('pow', 'Pow', [pos, 'y']), g.op('sqdiff', 'SquaredDifference', ['x', 'y']), g.op('sqrt', 'Sqrt', [pos]),
           g.op('exp', 'Exp', ['x']), g.op('log', 'Log', [pos]), g.op('atan2', 'Atan2', ['y', 'x']),
+          // TFLite's ATAN2 takes one shape only: the [4] operand reaches it through a BROADCAST_TO.
+          g.op('atan2_bc', 'Atan2', ['y', g.random('atan2_x', [4], 0.2, 1)]),
           g.op('dense', 'SparseToDense', [g.op('sp_idx', 'Cast', [g.op('sp_floor', 'Floor', [g.op('sp_x', 'Mul', [g.op('sp_pos', 'Abs', [g.op('sp_sl', 'Reshape', [g.op('sp_slice', 'Slice', ['x', g.ints('spb', [0, 0, 0]), g.ints('sps', [1, 1, 3])]), g.ints('sp_shape', [3])])]), g.random('sp_4', [], 4, 4)])])], { SrcT: FLOAT, DstT: INT }),
             g.ints('sp_out', [4]), g.random('sp_vals', [3]), g.random('sp_default', [], 0, 0)], { validate_indices: b(false), Tindices: INT }),
         ];

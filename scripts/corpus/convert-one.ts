@@ -2,18 +2,21 @@
 // against the source (tfjs for tfjs models, LiteRT for .tflite) on seeded inputs, then int8 calibrated on
 // crops of the photo the project ships. Prints one JSON line (CorpusResult).
 import * as tf from '@tensorflow/tfjs';
-import { ControlFlowError, convert, type ConvertOptions, type ModelInput, type TensorValue } from '@borde/converter';
+import { ControlFlowError, UnsupportedOpsError, convert, type ConvertOptions, type ModelInput, type TensorValue } from '@borde/converter';
+import type { OutputError } from '@borde/converter/verify';
 import { photoCrops } from './photo-crops.js';
 
 export interface CorpusResult {
   format?: string;
   floatOk: boolean;
-  /** The worst output: max abs error against the source, and that output's range. */
-  floatError?: { output: string; maxAbs: number; range: number; rel: number };
+  /** The worst output: max abs error against the source, that output's range, and its float32 noise floor when it missed 1e-4 of the range. */
+  floatError?: { output: string; maxAbs: number; range: number; rel: number; noiseFloor?: number };
   int8Written: boolean;
   seconds: number;
   /** What it took beyond the defaults (a cut, an input size), as CLI flags. */
   flags: string[];
+  /** Converted through an --outputs/--inputs cut that a refusal suggested (control flow, an op TFLite lacks). */
+  cut?: boolean;
   refusal?: string;
   int8Refusal?: string;
 }
@@ -28,16 +31,24 @@ const firstLines = (error: unknown): string => {
   return text.split('\n').filter((l) => !l.startsWith('Supported ones are listed')).join(' ').replace(/\s+/g, ' ').slice(0, 4000);
 };
 
-async function run(path: string): Promise<CorpusResult> {
+function worstOutput(outputs: OutputError[]): CorpusResult['floatError'] {
+  const worst = [...outputs].sort((a, b) => b.maxRelError - a.maxRelError)[0]!;
+  return {
+    output: worst.name, maxAbs: worst.maxAbsError, range: worst.range, rel: worst.maxRelError,
+    ...(worst.noiseFloor !== undefined ? { noiseFloor: worst.noiseFloor } : {}),
+  };
+}
+
+async function run(path: string, given: { flags?: string[]; inputShapes?: Record<string, number[]> }): Promise<CorpusResult> {
   const start = performance.now();
-  const result: CorpusResult = { floatOk: false, int8Written: false, seconds: 0, flags: [] };
-  const options: ConvertOptions = {}; // verified as the CLI does: 4 seeded samples
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const result: CorpusResult = { floatOk: false, int8Written: false, seconds: 0, flags: [...(given.flags ?? [])] };
+  // Verified as the CLI does: 4 seeded samples.
+  const options: ConvertOptions = given.inputShapes ? { inputShapes: given.inputShapes } : {};
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const { report } = await convert(path, options);
       result.format = report.format;
-      const worst = [...report.verify!.outputs].sort((a, b) => b.maxRelError - a.maxRelError)[0]!;
-      result.floatError = { output: worst.name, maxAbs: worst.maxAbsError, range: worst.range, rel: worst.maxRelError };
+      result.floatError = worstOutput(report.verify!.outputs);
       result.floatOk = report.verify!.passed;
       break;
     } catch (error) {
@@ -46,6 +57,21 @@ async function run(path: string): Promise<CorpusResult> {
       if (error instanceof ControlFlowError && error.suggestedOutputs.length > 0 && !options.outputs) {
         options.outputs = error.suggestedOutputs;
         result.flags.push(`--outputs ${error.suggestedOutputs.join(',')}`);
+        result.cut = true;
+        continue;
+      }
+      // Control flow first (a tf.map loop preparing the input): start after it, as the refusal says.
+      if (error instanceof ControlFlowError && error.suggestedInputs.length > 0 && !options.inputs) {
+        options.inputs = error.suggestedInputs;
+        result.flags.push(`--inputs ${error.suggestedInputs.join(',')}`);
+        result.cut = true;
+        continue;
+      }
+      // Post-processing TFLite cannot express (an unpadded NMS): keep the outputs the refusal names as convertible.
+      if (error instanceof UnsupportedOpsError && error.convertibleOutputs.length > 0 && !options.outputs) {
+        options.outputs = error.convertibleOutputs;
+        result.flags.push(`--outputs ${error.convertibleOutputs.join(',')}`);
+        result.cut = true;
         continue;
       }
       if (/unknown dimensions/.test(message) && /--input-size/.test(message) && !options.imageSize) {
@@ -53,16 +79,13 @@ async function run(path: string): Promise<CorpusResult> {
         result.flags.push(`--input-size ${DEFAULT_IMAGE_SIZE.join('x')}`);
         continue;
       }
-      const report = (error as { report?: { outputs: { name: string; maxAbsError: number; range: number; maxRelError: number }[] } }).report;
-      if (report) {
-        const worst = [...report.outputs].sort((a, b) => b.maxRelError - a.maxRelError)[0]!;
-        result.floatError = { output: worst.name, maxAbs: worst.maxAbsError, range: worst.range, rel: worst.maxRelError };
-      }
+      const report = (error as { report?: { outputs: OutputError[] } }).report;
+      if (report) result.floatError = worstOutput(report.outputs);
       result.refusal = `${(error as { code?: string }).code ?? 'ERROR'}: ${firstLines(error)}`;
       break;
     }
   }
-  if (result.floatOk) {
+  if (result.floatOk && process.env.BORDE_CORPUS_INT8 !== '0') {
     try {
       await convert(path, { ...options, quantize: 'int8', calibration, verify: false });
       result.int8Written = true;
@@ -74,4 +97,4 @@ async function run(path: string): Promise<CorpusResult> {
   return result;
 }
 
-console.log(JSON.stringify(await run(process.argv[2]!)));
+console.log(JSON.stringify(await run(process.argv[2]!, JSON.parse(process.argv[3] ?? '{}') as Parameters<typeof run>[1])));

@@ -11,6 +11,11 @@ export interface CorpusPackage {
   models: RegExp;
   /** Files matching `models` that are not models (e.g. an index of the models). */
   skip?: RegExp;
+  /**
+   * Flags a user would pass for a model, by file, where the model itself cannot say them (an input of
+   * unknown rank): the CLI flag as printed in the table, and the same as a convert() option.
+   */
+  flags?: Record<string, { flags: string[]; inputShapes: Record<string, number[]> }>;
 }
 
 export const CORPUS: CorpusPackage[] = [
@@ -21,6 +26,14 @@ export const CORPUS: CorpusPackage[] = [
       'heads, dynamic sizes, TF1 post-processing loops)',
     models: /^models\/[^/]+\.json$/,
     skip: /^models\/models\.json$/,
+    flags: {
+      // Robust Video Matting: its recurrent states and downsample ratio have unknown rank; its tfjs demo feeds
+      // the states as zeros broadcast on the first frame, and the ratio as one number.
+      'models/rvm.json': {
+        flags: ['--input-shape src:1,256,256,3', '--input-shape r1i:1,1,1,1 (also r2i, r3i, r4i)', '--input-shape downsample_ratio:1'],
+        inputShapes: { src: [1, 256, 256, 3], r1i: [1, 1, 1, 1], r2i: [1, 1, 1, 1], r3i: [1, 1, 1, 1], r4i: [1, 1, 1, 1], downsample_ratio: [1] },
+      },
+    },
   },
   {
     spec: '@mediapipe/face_detection@0.4.1657300184',

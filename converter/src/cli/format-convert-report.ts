@@ -18,7 +18,10 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
     lines.push(`  verified    ${v.passed ? 'PASS' : 'FAIL'}: float model in ${v.interpreter} vs ${v.reference}, ` +
       `${v.samples} ${v.inputs === 'data' ? 'data' : 'seeded'} samples, tolerance ${v.tolerance} of output range`);
     for (const o of v.outputs) {
-      lines.push(`    ${o.name}: max abs error ${o.maxAbsError.toExponential(2)}, relative ${o.maxRelError.toExponential(2)}`);
+      const floor = o.noiseFloor !== undefined
+        ? ` (over ${v.tolerance} of range; float32 noise floor ${o.noiseFloor.toExponential(2)}, allowed ${o.allowed.toExponential(2)})`
+        : '';
+      lines.push(`    ${o.name}: max abs error ${o.maxAbsError.toExponential(2)}, relative ${o.maxRelError.toExponential(2)}${floor}`);
     }
   } else {
     lines.push('  verified    skipped (--no-verify)');

@@ -60,9 +60,15 @@ export function controlFlowLoops(
   const suggest = (list: string[], ref: string) => {
     if (!list.includes(ref)) list.push(ref);
   };
-  // A tensor computed from the inputs, not an input itself: cutting at a model input converts nothing.
-  const computed = (node: string, output: number) =>
-    values.get(node)?.[output]?.kind === 'tensor' && nodes.get(node)?.op !== 'Placeholder' && !flowNames.has(node);
+  // A tensor computed from the inputs, not an input itself (nor an Identity of one): cutting at a model input converts nothing.
+  const inputTensors = new Set([...nodes.values()].flatMap((n) => {
+    const v = n.op === 'Placeholder' ? values.get(n.name)?.[0] : undefined;
+    return v?.kind === 'tensor' ? [v.index] : [];
+  }));
+  const computed = (node: string, output: number) => {
+    const v = values.get(node)?.[output];
+    return v?.kind === 'tensor' && !inputTensors.has(v.index) && !flowNames.has(node);
+  };
   for (const root of roots) {
     if (computed(root.node, root.output)) suggest(suggested, refName(root.node, root.output));
   }

@@ -154,7 +154,12 @@ class Importer {
     if (unsupported.length > 0) {
       const loops = controlFlowLoops(this.nodes, unsupported, this.values, roots);
       if (loops) throw new ControlFlowError(this.format, unsupported, loops.regions, loops.suggestedOutputs, loops.suggestedInputs, loops.isControlFlow);
-      throw new UnsupportedOpsError(this.format, unsupported);
+      // The outputs that came through are what a cut with --outputs keeps (e.g. an SSD's raw heads before its NMS).
+      const convertible = roots.flatMap((r, i) => {
+        const v = this.values.get(r.node)?.[r.output];
+        return v?.kind === 'tensor' && !this.inputs.some((input) => input.index === v.index) ? [outputs[i]!.ref] : [];
+      });
+      throw new UnsupportedOpsError(this.format, unsupported, convertible.length > 0 ? { convertibleOutputs: convertible } : undefined);
     }
     if (this.cycle) throw new InvalidSourceError('The graph-model has a cycle outside control flow: it is not a valid TensorFlow graph.');
 
@@ -224,7 +229,8 @@ class Importer {
     const node = parsed ? this.nodes.get(parsed.node) : undefined;
     if (!parsed || !node) throw new InvalidSourceError(`Input '${ref}' names no node of the graph-model (--inputs takes node names, optionally ':k').`);
     let shape = this.options.inputShapes?.[ref] ?? this.options.inputShapes?.[parsed.node];
-    let dtype: ValueDType = attrDType(node, 'T') ?? attrDType(node, 'dtype') ?? 'float32';
+    let dtype: ValueDType = attrDType(node, 'T') ?? attrDType(node, 'dtype') ?? attrDType(node, 'element_dtype') ?? 'float32';
+    shape ??= this.stackedListShape(node);
     if (shape === undefined) {
       // Import the graph up to the cut once: its static shape is the new input's shape.
       try {
@@ -248,6 +254,20 @@ class Importer {
     const produced: Value[] = [];
     produced[parsed.output] = value;
     this.values.set(parsed.node, produced);
+  }
+
+  /**
+   * A TensorListStack (what tf.map's loop hands out) declares its result's shape: `num_elements` items of
+   * its constant `element_shape`. A cut after such a loop needs no --input-shape when both are known.
+   */
+  private stackedListShape(node: NodeDef): number[] | undefined {
+    if (node.op !== 'TensorListStack') return undefined;
+    const count = Number(node.attr?.num_elements?.i ?? -1);
+    const ref = parseInputRef(node.input?.[1] ?? '');
+    const shapeNode = ref ? this.nodes.get(ref.node) : undefined;
+    if (!(count > 0) || shapeNode?.op !== 'Const') return undefined;
+    const element = [...this.constant(shapeNode).data].map(Number);
+    return element.every((d) => Number.isInteger(d) && d > 0) ? [count, ...element] : undefined;
   }
 
   private signatureKeyOf(placeholder: string): string {

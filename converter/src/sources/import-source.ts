@@ -9,7 +9,7 @@ import { ConverterError, InvalidSourceError } from '../errors.js';
 import { importTfliteModel } from '../importers/tflite-model.js';
 import { importKerasModel } from '../importers/keras/keras-model.js';
 import { importSavedModel, readSavedModelFolder } from '../importers/savedmodel/index.js';
-import { graphReference, tfjsReference } from './reference-runner.js';
+import { graphReference, lazyReference, tfjsReference, tfjsReferenceOn } from './reference-runner.js';
 import { onnxReference } from './onnx-reference.js';
 import { externalDataLocations, importOnnxModel } from '../importers/onnx/index.js';
 import { liteRtRunner } from '../verify/interpreter.js';
@@ -24,6 +24,11 @@ export interface ImportedSource {
   warnings: string[];
   /** The source model run by its own engine (tfjs, or the interpreter for .tflite), if asked for. */
   reference?: { name: string; run: ModelRunner };
+  /**
+   * A second float32 engine of the source (tfjs wasm beside tfjs cpu), built on first use: verification
+   * consults it only for an output that misses the tolerance, to measure that output's float32 noise.
+   */
+  secondReference?: { name: string; run: ModelRunner };
   dispose(): void;
 }
 
@@ -103,13 +108,10 @@ export async function importSource(path: string, options: ImportSourceOptions): 
       ...imageSize,
     });
   const { modelTopology, signature } = artifacts.modelJson as { modelTopology: object; signature?: object };
-  const reference = options.reference
-    ? await tfjsReference(
-      detected.format,
-      { modelTopology, ...(signature ? { signature } : {}), weightSpecs: artifacts.weightSpecs, weightData: artifacts.weightData },
-      detected.format === 'tfjs-graph' ? { outputs: graphModelOutputs(artifacts, options) } : undefined,
-    )
-    : undefined;
+  const tfjsArtifacts = { modelTopology, ...(signature ? { signature } : {}), weightSpecs: artifacts.weightSpecs, weightData: artifacts.weightData };
+  const outputs = detected.format === 'tfjs-graph' ? { outputs: graphModelOutputs(artifacts, options) } : undefined;
+  const reference = options.reference ? await tfjsReference(detected.format, tfjsArtifacts, outputs) : undefined;
+  const secondReference = options.reference ? tfjsReferenceOn('wasm', detected.format, tfjsArtifacts, outputs) : undefined;
   return {
     ...detected,
     // model.json plus its weight shards, as they sit on disk.
@@ -117,7 +119,11 @@ export async function importSource(path: string, options: ImportSourceOptions): 
     graph,
     warnings: [],
     ...(reference ? { reference } : {}),
-    dispose: () => reference?.dispose(),
+    ...(secondReference ? { secondReference } : {}),
+    dispose: () => {
+      reference?.dispose();
+      secondReference?.dispose();
+    },
   };
 }
 
@@ -143,13 +149,18 @@ async function withGraphReference(
   wantReference: boolean,
 ): Promise<ImportedSource> {
   const reference = wantReference ? await graphReference(graph) : undefined;
+  const secondReference = wantReference ? lazyReference('Borde tfjs engine (wasm) on the imported float graph', () => graphReference(graph, 'wasm')) : undefined;
   return {
     ...detected,
     sizeBytes,
     graph,
     warnings: [],
     ...(reference ? { reference } : {}),
-    dispose: () => reference?.dispose(),
+    ...(secondReference ? { secondReference } : {}),
+    dispose: () => {
+      reference?.dispose();
+      secondReference?.dispose();
+    },
   };
 }
 

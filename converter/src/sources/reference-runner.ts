@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createExecutor } from '@borde/runtime';
+import { createExecutor, prepareBackends } from '@borde/runtime';
 import type { Graph } from '@borde/tflite';
 import type { ModelRunner } from '../verify/verify.js';
 import type { TensorValue } from '../verify/tensor-value.js';
@@ -84,13 +84,13 @@ export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifa
  * files, SavedModels). It checks what the passes, the writer and the interpreter do to the import; the
  * import itself is checked against Keras'/TensorFlow's own outputs by the fixtures' tests.
  */
-export async function graphReference(graph: Graph): Promise<{ name: string; run: ModelRunner; dispose(): void }> {
+export async function graphReference(graph: Graph, backend: 'cpu' | 'wasm' = 'cpu'): Promise<{ name: string; run: ModelRunner; dispose(): void }> {
   await tf.ready();
-  const executor = await createExecutor(graph, { backends: ['cpu'] });
+  const executor = await createExecutor(graph, { backends: [backend] });
   const signature = graph.signatures[0];
   const names = executor.outputs.map((o) => signature?.outputs.find((s) => s.tensorIndex === o.index)?.name ?? o.name);
   return {
-    name: `Borde tfjs engine (tfjs ${tf.version.tfjs}, cpu) on the imported float graph`,
+    name: `Borde tfjs engine (tfjs ${tf.version.tfjs}, ${backend}) on the imported float graph`,
     run: async (inputs) => {
       // By input name (signature key or tensor name) when the values carry names; unnamed calibration rows
       // are in the model's input order.
@@ -100,6 +100,50 @@ export async function graphReference(graph: Graph): Promise<{ name: string; run:
       return outputs.map((o, i) => ({ name: names[i]!, dtype: o.dtype === 'int32' ? 'int32' : 'float32', shape: o.shape, data: o.data as Float32Array | Int32Array }));
     },
     dispose: () => executor.dispose(),
+  };
+}
+
+/** A reference runner that is built on first use (a second engine is only needed when an output misses). */
+export function lazyReference(name: string, open: () => Promise<{ run: ModelRunner; dispose(): void }>): { name: string; run: ModelRunner; dispose(): void } {
+  let opened: ReturnType<typeof open> | undefined;
+  return {
+    name,
+    run: async (inputs) => (await (opened ??= open())).run(inputs),
+    dispose: () => void opened?.then((r) => r.dispose(), () => undefined),
+  };
+}
+
+/**
+ * The same tfjs source model on another tfjs backend (wasm: XNNPACK kernels, float32 accumulation, where the
+ * cpu backend accumulates in JavaScript doubles): a second float32 engine of the source. How far the two
+ * disagree is the float32 noise of an output, which verification allows for (see verify/verify.ts).
+ * tfjs' current backend is global: it is switched for each call and switched back after.
+ */
+export function tfjsReferenceOn(backend: 'wasm', format: 'tfjs-layers' | 'tfjs-graph', artifacts: TfjsModelArtifacts, graph?: ReferenceOutputs): {
+  name: string;
+  run: ModelRunner;
+  dispose(): void;
+} {
+  const onBackend = async <T>(work: () => Promise<T>): Promise<T> => {
+    const previous = tf.getBackend();
+    if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} did not initialize`);
+    try {
+      return await work();
+    } finally {
+      await tf.setBackend(previous);
+    }
+  };
+  let ready: Promise<void> | undefined;
+  let model: Promise<{ run: ModelRunner; dispose(): void }> | undefined;
+  return {
+    name: `tfjs ${tf.version.tfjs} ${format === 'tfjs-graph' ? 'graph' : 'layers'} (${backend})`,
+    run: async (inputs) => {
+      await (ready ??= prepareBackends([backend], {}).then(([attempt]) => {
+        if (!attempt?.ok) throw new Error(`tfjs backend ${backend}: ${attempt?.reason ?? 'unavailable'}`);
+      }));
+      return onBackend(async () => (await (model ??= tfjsReference(format, artifacts, graph))).run(inputs));
+    },
+    dispose: () => void model?.then((m) => m.dispose(), () => undefined),
   };
 }
 

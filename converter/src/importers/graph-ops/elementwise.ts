@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { attrFloat, attrString } from './attrs.js';
 import { ImportFault, OpContext, dtypeOf, shapeOf } from './context.js';
 import type { OpDef, OpTable } from './table.js';
-import type { ValueDType } from './types.js';
+import type { Value, ValueDType } from './types.js';
 import { broadcastShapes as broadcast } from '../broadcast.js';
 
 // Element-wise ops: binary arithmetic with NumPy broadcasting, BiasAdd, activations and unary math.
@@ -21,6 +21,8 @@ export interface BinarySpec {
   fold: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
   /** Output type when it is not the operands' (comparisons give bool). */
   dtype?: ValueDType;
+  /** The TFLite kernel takes operands of one shape only (ATAN2): a smaller operand is broadcast first. */
+  sameShapes?: boolean;
 }
 
 /** A broadcasting two-operand op. */
@@ -29,12 +31,22 @@ export function binary(spec: BinarySpec): OpDef {
     convert(ctx) {
       const a = ctx.input(0);
       const b = ctx.input(1);
-      const out = ctx.output(broadcastShapes(shapeOf(a), shapeOf(b)), spec.dtype ?? dtypeOf(a));
-      ctx.op(spec.opcode, [a, b], [out], spec.optionsType, spec.options);
+      const shape = broadcastShapes(shapeOf(a), shapeOf(b));
+      const out = ctx.output(shape, spec.dtype ?? dtypeOf(a));
+      const operands = spec.sameShapes ? [a, b].map((v, k) => broadcastTo(ctx, v, shape, k)) : [a, b];
+      ctx.op(spec.opcode, operands, [out], spec.optionsType, spec.options);
       return out;
     },
     fold: (_ctx, [a, b]) => spec.fold(a!, b!),
   };
+}
+
+/** `v` as `shape`, through a BROADCAST_TO when it is smaller. */
+function broadcastTo(ctx: OpContext, v: Value, shape: number[], k: number): Value {
+  if (shapeOf(v).join() === shape.join()) return v;
+  const wide = ctx.intermediate(`broadcast_${k}`, shape, dtypeOf(v));
+  ctx.op('BROADCAST_TO', [v, ctx.int32(`broadcast_${k}/shape`, shape)], [wide], 'BroadcastToOptions', {});
+  return wide;
 }
 
 export interface UnarySpec {
@@ -85,7 +97,7 @@ export const ELEMENTWISE_OPS: OpTable = {
   Pow: binary({ opcode: 'POW', optionsType: 'PowOptions', options: {}, fold: tf.pow }),
   FloorDiv: binary({ opcode: 'FLOOR_DIV', optionsType: 'FloorDivOptions', options: {}, fold: tf.floorDiv }),
   FloorMod: binary({ opcode: 'FLOOR_MOD', optionsType: 'FloorModOptions', options: {}, fold: tf.mod }),
-  Atan2: binary({ opcode: 'ATAN2', optionsType: 'ATan2Options', options: {}, fold: tf.atan2 }),
+  Atan2: binary({ opcode: 'ATAN2', optionsType: 'ATan2Options', options: {}, fold: tf.atan2, sameShapes: true }),
 
   Relu: unary({ opcode: 'RELU', fold: (x) => tf.relu(x) }),
   Relu6: unary({ opcode: 'RELU6', fold: (x) => tf.relu6(x) }),
