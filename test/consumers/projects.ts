@@ -34,7 +34,6 @@ export const PROJECTS: readonly ConsumerProject[] = [
     registry: { webpack: '5.113.0', 'webpack-cli': '7.3.1', 'copy-webpack-plugin': '14.0.0' },
     files: {
       ...APP_FILES,
-      'index.html': 'webpack/index.html',
       'src/main.js': 'webpack/main.js',
       'webpack.config.mjs': 'webpack/webpack.config.mjs',
     },
