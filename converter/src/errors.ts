@@ -16,11 +16,12 @@ export type ConverterErrorCode =
   | 'OUTPUT_NOT_WRITABLE';
 
 export class ConverterError extends Error {
+  /** Set by name, not from the class: minifiers rename classes (`InputError` became `G`). */
+  override readonly name: string = 'ConverterError';
   readonly code: ConverterErrorCode;
   constructor(code: ConverterErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.name = new.target.name;
   }
 }
 
@@ -41,6 +42,7 @@ export const SUPPORTED_OPS_DOC = 'converter/docs/supported-layers.md';
  * op type (and reason), with how many nodes have it and two of their names.
  */
 export class UnsupportedOpsError extends ConverterError {
+  override readonly name: string = 'UnsupportedOpsError';
   readonly items: UnsupportedItem[];
   /** Graph models: the requested outputs that need none of the unsupported ops (what `--outputs` can keep). */
   readonly convertibleOutputs: string[];
@@ -81,6 +83,7 @@ export class UnsupportedOpsError extends ConverterError {
  * the wrong tensors. Both lists are printed so the user sees which to pass to --outputs.
  */
 export class OutputMismatchError extends ConverterError {
+  override readonly name: string = 'OutputMismatchError';
   constructor(readonly step: string, readonly candidate: string[], readonly reference: string[], candidateName: string, referenceName: string) {
     super(
       'OUTPUT_MISMATCH',
@@ -103,6 +106,7 @@ export interface ControlFlowRegion {
  * loop and the `--outputs` cut that converts the graph up to it (the last tensors feeding it).
  */
 export class ControlFlowError extends UnsupportedOpsError {
+  override readonly name: string = 'ControlFlowError';
   constructor(
     format: string,
     items: UnsupportedItem[],
@@ -126,6 +130,7 @@ export class ControlFlowError extends UnsupportedOpsError {
 }
 
 export class InvalidSourceError extends ConverterError {
+  override readonly name: string = 'InvalidSourceError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('INVALID_SOURCE', message, options);
   }

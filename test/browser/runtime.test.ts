@@ -64,10 +64,9 @@ afterAll(async () => {
   if (session) {
     // The page must never have reached for anything but the local server.
     expect(session.outsideRequests).toEqual([]);
-    // Every asset was where the runtime looked for it (the default ./assets/ next to the bundle). The one
-    // known miss: tfjs-tflite preloads its glue next to the page when its module is first evaluated, before
-    // any wasm path can be set (a request to the app's own origin; the real load uses the assets folder).
-    expect(session.server.notFound.filter((p) => !/^\/app\/tflite_web_api_cc(_simd)?(_threaded)?\.js$/.test(p))).toEqual([]);
+    // Every asset was where the runtime looked for it (the default ./assets/ next to the bundle), and
+    // tfjs-tflite's early preload of its glue next to the page never became a request (tfjs-tflite-preload.ts).
+    expect(session.server.notFound).toEqual([]);
     await session.close();
   }
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { BackendAttempt } from './errors.js';
+import { importNodeModule } from './node-import.js';
 
 /** Whether `backend` registers the tfjs kernel `kernel`. Injectable so tests can hold a kernel back. */
 export type KernelCheck = (backend: string, kernel: string) => boolean;
@@ -27,10 +28,8 @@ function hasNavigatorGpu(): boolean {
 
 /** The folder of tfjs-backend-wasm's .wasm files, resolved through Node's module resolution. */
 async function nodeWasmFolder(): Promise<string> {
-  const nodeModule = 'node:module'; // kept out of bundlers' static analysis; only reached in Node
-  const pathModule = 'node:path';
-  const { createRequire } = (await import(/* @vite-ignore */ nodeModule)) as typeof import('node:module');
-  const path = (await import(/* @vite-ignore */ pathModule)) as typeof import('node:path');
+  const { createRequire } = await importNodeModule<typeof import('node:module')>('node:module');
+  const path = await importNodeModule<typeof import('node:path')>('node:path');
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
 }

@@ -15,16 +15,18 @@ export type RuntimeErrorCode =
   | 'ENGINE_CRASH';
 
 export class RuntimeError extends Error {
+  /** Set by name, not from the class: minifiers rename classes (`InputError` became `G`). */
+  override readonly name: string = 'RuntimeError';
   readonly code: RuntimeErrorCode;
   constructor(code: RuntimeErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.name = new.target.name;
   }
 }
 
 /** A value passed to `run` does not fit the model input it was given for. */
 export class InputError extends RuntimeError {
+  override readonly name: string = 'InputError';
   /** The model input's name (or `inputs[i]` when it has none). */
   readonly input: string;
   readonly expected: string;
@@ -50,6 +52,7 @@ export interface UnsupportedOp {
 
 /** Lists every unsupported operator at once, so a model is fixed in one pass. */
 export class UnsupportedOpError extends RuntimeError {
+  override readonly name: string = 'UnsupportedOpError';
   readonly ops: UnsupportedOp[];
   constructor(ops: UnsupportedOp[]) {
     const list = ops.map((o) => `  - operators[${o.index}] ${o.opcode}: ${o.reason}`).join('\n');
@@ -71,6 +74,7 @@ export interface BackendAttempt {
 
 /** None of the requested backends could be used; every attempt and its reason is listed. */
 export class BackendError extends RuntimeError {
+  override readonly name: string = 'BackendError';
   readonly attempts: BackendAttempt[];
   constructor(attempts: BackendAttempt[], options?: { cause?: unknown }) {
     const list = attempts.map((a) => `  - ${a.backend}: ${a.ok ? 'ok' : a.reason}`).join('\n');
@@ -85,6 +89,7 @@ export class BackendError extends RuntimeError {
 
 /** The model is structurally unusable by the executor (e.g. a constant it needs is missing). */
 export class ModelError extends RuntimeError {
+  override readonly name: string = 'ModelError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('MODEL', message, options);
   }
@@ -96,7 +101,7 @@ export class ModelError extends RuntimeError {
  * working; this model's run, or load, failed.
  */
 export class EngineCrashError extends RuntimeError {
-  override readonly name = 'EngineCrashError';
+  override readonly name: string = 'EngineCrashError';
   readonly engine: string;
   readonly stage: 'load' | 'run';
   constructor(engine: string, stage: 'load' | 'run', detail: string, options?: { cause?: unknown }) {
@@ -113,6 +118,7 @@ export class EngineCrashError extends RuntimeError {
 
 /** The executor was used after `dispose()`. */
 export class DisposedError extends RuntimeError {
+  override readonly name: string = 'DisposedError';
   constructor() {
     super('DISPOSED', 'this executor was disposed; create a new one with createExecutor(graph)');
   }
@@ -120,8 +126,8 @@ export class DisposedError extends RuntimeError {
 
 /** A model (or its sha256 manifest) could not be downloaded: HTTP error, network down, or offline. */
 export class FetchError extends RuntimeError {
+  override readonly name: string = 'FetchError';
   // Spelled out: bundlers minify class names, and apps show `name`.
-  override readonly name = 'FetchError';
   readonly url: string;
   /** HTTP status, or undefined when no response came (network down, offline, blocked). */
   readonly status: number | undefined;
@@ -138,7 +144,7 @@ export class FetchError extends RuntimeError {
  * could not be replaced (offline).
  */
 export class IntegrityError extends RuntimeError {
-  override readonly name = 'IntegrityError';
+  override readonly name: string = 'IntegrityError';
   readonly url: string;
   readonly where: 'download' | 'cache';
   readonly expected: string;
@@ -176,7 +182,7 @@ export type CacheErrorReason = 'UNAVAILABLE' | 'NO_HASH' | 'BAD_MANIFEST' | 'STO
 
 /** The model cache cannot do what was asked; `reason` is stable, the message says how to fix it. */
 export class CacheError extends RuntimeError {
-  override readonly name = 'CacheError';
+  override readonly name: string = 'CacheError';
   readonly reason: CacheErrorReason;
   readonly url: string;
   constructor(reason: CacheErrorReason, url: string, message: string, options?: { cause?: unknown }) {
@@ -191,7 +197,7 @@ export class CacheError extends RuntimeError {
  * so an app can still run them this once, knowing they will not be there offline.
  */
 export class QuotaError extends RuntimeError {
-  override readonly name = 'QuotaError';
+  override readonly name: string = 'QuotaError';
   readonly url: string;
   /** Bytes the model needs. */
   readonly needed: number;

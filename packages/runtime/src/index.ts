@@ -9,6 +9,7 @@ export type { OpContext, OpModule } from './ops/index.js';
 export * from './cache/index.js';
 export { loadModel, type LoadModelOptions } from './load-model.js';
 export type { Model, ModelPlan, PlanCandidate, ModelOutput, ModelInputs, ModelInputValue, ModelRunOptions, ModelTensorInfo } from './model.js';
+export { dequantize } from './dequantize-output.js';
 export { roundHalfAwayFromZero, firstNonFinite, type InputCheckMode } from './tensor-io.js';
 export type { BackendRequest, BackendChoice } from './choose.js';
 export type { EngineName, BackendName, TfjsBackendName, InterpreterBackendName, TensorArray, OpPlacementInfo } from './engines/engine.js';

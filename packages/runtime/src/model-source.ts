@@ -1,4 +1,5 @@
 import { FetchError } from './errors.js';
+import { importNodeModule } from './node-import.js';
 import { isNodeRuntime } from './probe.js';
 
 /** Where a model comes from: a URL (string or URL), its bytes, or (Node only) a file path. */
@@ -21,10 +22,8 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 
 /** Node: a path or file: URL is read from disk (Node's fetch does not support file: URLs). */
 async function readNodeFile(source: string | URL, options: SourceOptions): Promise<Uint8Array> {
-  const fsModule = 'node:fs/promises';
-  const urlModule = 'node:url';
-  const fs = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
-  const { fileURLToPath } = (await import(/* @vite-ignore */ urlModule)) as typeof import('node:url');
+  const fs = await importNodeModule<typeof import('node:fs/promises')>('node:fs/promises');
+  const { fileURLToPath } = await importNodeModule<typeof import('node:url')>('node:url');
   const path = source instanceof URL || source.startsWith('file:') ? fileURLToPath(source) : source;
   let bytes: Uint8Array;
   try {

@@ -4,6 +4,8 @@
  * Every probe is bounded in time and releases what it created.
  */
 
+import { importNodeModule } from './node-import.js';
+
 export type Platform = 'browser' | 'worker' | 'node';
 
 export interface GpuProbe {
@@ -122,8 +124,7 @@ async function cores(): Promise<number> {
   const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   if (typeof n === 'number' && n > 0) return n;
   if (isNodeRuntime()) {
-    const osModule = 'node:os';
-    const os = (await import(/* @vite-ignore */ osModule)) as typeof import('node:os');
+    const os = await importNodeModule<typeof import('node:os')>('node:os');
     return os.availableParallelism?.() ?? os.cpus().length;
   }
   return 1;

@@ -5,11 +5,12 @@
 export type TfliteErrorCode = 'INVALID_MODEL' | 'INVALID_GRAPH' | 'INVALID_OPERATOR';
 
 export class TfliteError extends Error {
+  /** Set by name, not from the class: minifiers rename classes (`InputError` became `G`). */
+  override readonly name: string = 'TfliteError';
   readonly code: TfliteErrorCode;
   constructor(code: TfliteErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.name = new.target.name;
   }
 }
 
@@ -30,6 +31,7 @@ export type InvalidModelReason =
 
 /** The bytes are not a valid TFLite model. `path` locates the defect inside the model. */
 export class InvalidModelError extends TfliteError {
+  override readonly name: string = 'InvalidModelError';
   readonly reason: InvalidModelReason;
   readonly path: string;
   constructor(reason: InvalidModelReason, path: string, detail: string, options?: { cause?: unknown }) {
@@ -41,6 +43,7 @@ export class InvalidModelError extends TfliteError {
 
 /** A Graph built in code cannot be written: it would not make a valid model. */
 export class InvalidGraphError extends TfliteError {
+  override readonly name: string = 'InvalidGraphError';
   readonly path: string;
   constructor(path: string, detail: string, options?: { cause?: unknown }) {
     super('INVALID_GRAPH', path ? `${path}: ${detail}` : detail, options);
@@ -54,6 +57,7 @@ export class InvalidGraphError extends TfliteError {
  * garbage, or never finish, so no engine is given the model.
  */
 export class InvalidOperatorError extends TfliteError {
+  override readonly name: string = 'InvalidOperatorError';
   readonly subgraph: number;
   /** Operator index in its subgraph. */
   readonly operator: number;

@@ -4,6 +4,7 @@ import type { LiteRtCompiledModel } from '../litert/compiled-model.js';
 import { forgetGlobalLiteRt, openResilient, type LiteRtHost } from '../litert/resilient-model.js';
 import type { TensorDType } from '../litert/tensors.js';
 import type { DeviceProbe } from '../probe.js';
+import { importNodeModule } from '../node-import.js';
 import {
   positionsByName, wholeModelPlacement,
   type EngineLoadContext, type EngineOutput, type InterpreterBackendName, type LoadedEngine, type TensorArray,
@@ -42,9 +43,9 @@ async function liteRtInBrowser(context: EngineLoadContext): Promise<LiteRt> {
 
 /** Node: the compat build loaded by litert-node.ts (browser globals exist only while it loads). */
 async function openInNode(bytes: Uint8Array): Promise<LiteRtCompiledModel> {
-  // A variable specifier keeps node:* imports out of browser bundles.
-  const nodeEntry = '../litert/litert-node.js';
-  const node = (await import(/* @vite-ignore */ nodeEntry)) as typeof import('../litert/litert-node.js');
+  // Through the package's own `./node` entry: a relative path would resolve against a bundler's copy of
+  // this module (Vite's node_modules/.vite/deps) if a bundler ever followed it.
+  const node = await importNodeModule<typeof import('../litert/litert-node.js')>('@borde/runtime/node');
   return node.openLiteRtModel(bytes);
 }
 

@@ -3,18 +3,23 @@ import {
   positionsByName, wholeModelPlacement,
   type EngineLoadContext, type EngineOutput, type LoadedEngine, type TensorArray,
 } from './engine.js';
+import { withoutStrayPreload } from './tfjs-tflite-preload.js';
 
 type TfliteModule = typeof import('@tensorflow/tfjs-tflite/dist/tf-tflite.fesm.js');
 
 /** tfjs-tflite keeps its wasm path in module state; set it once per page, from the assets option. */
 let wasmPathSet: string | undefined;
 
-async function tfliteModule(context: EngineLoadContext): Promise<TfliteModule> {
+/** The tfjs-tflite asset folder as an absolute URL (the form its loader builds script URLs in). */
+function wasmFolder(context: EngineLoadContext): string {
+  const folder = assetFolder(context.assets ?? defaultAssetBase(), 'tfjs-tflite');
+  return new URL(folder, (globalThis as { location?: { href: string } }).location?.href).href;
+}
+
+async function tfliteModule(absolute: string): Promise<TfliteModule> {
   // The flat ESM build: the package's `module` entry imports a file that is not shipped (ENVIRONMENT.md).
   const tflite = await import('@tensorflow/tfjs-tflite/dist/tf-tflite.fesm.js');
   // Its default wasm path is next to the script, but the files are in its wasm/ folder: always set it.
-  const folder = assetFolder(context.assets ?? defaultAssetBase(), 'tfjs-tflite');
-  const absolute = new URL(folder, (globalThis as { location?: { href: string } }).location?.href).href;
   if (wasmPathSet !== absolute) {
     tflite.setWasmPath(absolute);
     wasmPathSet = absolute;
@@ -32,10 +37,10 @@ function copyOf(view: TensorArray): TensorArray {
  */
 export async function loadTfjsTfliteEngine(context: EngineLoadContext): Promise<LoadedEngine> {
   if (context.probe.platform === 'node') throw new Error('tfjs-tflite runs only in browsers');
-  const tflite = await tfliteModule(context);
+  const folder = wasmFolder(context);
   const buffer = context.bytes.slice().buffer;
   const numThreads = context.probe.threads ? Math.max(1, Math.min(4, context.probe.cores - 1)) : 1;
-  const model = await tflite.loadTFLiteModel(buffer, { numThreads });
+  const model = await withoutStrayPreload(folder, async () => (await tfliteModule(folder)).loadTFLiteModel(buffer, { numThreads }));
   const runner = model.modelRunner;
   const inputOrder = positionsByName(context.graph, 'inputs', runner.getInputs().map((i) => i.name));
   const outputOrder = positionsByName(context.graph, 'outputs', runner.getOutputs().map((o) => o.name));
