@@ -5,7 +5,11 @@ import { loadLiteRtEngine } from './engines/litert-engine.js';
 import { loadTfjsEngine } from './engines/tfjs-engine.js';
 import { loadTfjsTfliteEngine } from './engines/tfjs-tflite-engine.js';
 import { describeError, type EngineLoadContext, type LoadedEngine, type TensorArray } from './engines/engine.js';
-import { BackendError, ModelError, UnsupportedOpError, type BackendAttempt, type UnsupportedOp } from './errors.js';
+import { missingAssets } from './asset-check.js';
+import { defaultAssetBase } from './assets.js';
+import {
+  AssetError, BackendError, ModelError, UnsupportedOpError, type BackendAttempt, type MissingAsset, type UnsupportedOp,
+} from './errors.js';
 import { DEFAULT_MEASURE, recallChoice, rememberChoice, timeEngine, type MeasureSettings } from './measure.js';
 import { LoadedModel, type Model, type ModelPlan, type PlanCandidate } from './model.js';
 import { sha256Hex, type ModelSource, type SourceProgress } from './model-source.js';
@@ -22,7 +26,11 @@ export interface LoadModelOptions {
   backend?: BackendRequest;
   /** Time the top candidates on this model and keep the fastest; remembered per model hash and device. */
   measure?: boolean | Partial<MeasureSettings>;
-  /** Base URL (browser) or folder (Node) of the engines' wasm/js files; see ENGINE_ASSETS. */
+  /**
+   * Base URL (browser) or folder (Node) of the engines' wasm/js files; see ENGINE_ASSETS. When an engine's
+   * files cannot be fetched from it, loadModel throws AssetError naming each missing URL: with 'auto' at the
+   * first such engine (never settling for a slower one), with an explicit list after trying every entry.
+   */
   assets?: string | URL;
   onProgress?: (progress: SourceProgress) => void;
   signal?: AbortSignal;
@@ -97,6 +105,8 @@ interface Attempted {
   reason: string;
   ms?: number;
   unsupported?: UnsupportedOp[];
+  /** Its wasm/js files that could not be fetched, when that is why it failed. */
+  missing?: MissingAsset[];
   tried: boolean;
 }
 
@@ -127,6 +137,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   const device = options.device ?? (await probeDevice());
   const table = opTable(options.ops);
   const ranked = request === 'auto' ? rankAuto(graph, device, table) : rankExplicit(graph, device, table, request);
+  const assetBase = options.assets === undefined ? defaultAssetBase() : String(options.assets);
   const context: EngineLoadContext = {
     graph,
     bytes,
@@ -166,12 +177,22 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
       return await loadEngine(context, a.candidate);
     } catch (error) {
       a.ok = false;
-      a.reason = `load failed: ${describeError(error).split('\n').join(' ')}`;
+      const said = describeError(error).split('\n').join(' ');
+      a.reason = `load failed: ${said}`;
+      const missing = await missingAssets(a.candidate.backend, device, assetBase);
+      if (missing.length > 0) {
+        a.missing = missing;
+        a.reason = `load failed: its files cannot be fetched (${missing.map((m) => `${m.url}: ${m.detail}`).join('; ')}); the engine said: ${said}`;
+        return undefined;
+      }
       const blamed = blamedOps(graph, a.candidate, error);
       if (blamed) a.unsupported = blamed;
       return undefined;
     }
   };
+  // 'auto' stops at the first engine whose files are missing: the next candidate could be a software GPU or
+  // the cpu (10-60x slower), and a deploy without its engine files must fail the same way on every device.
+  const stopAtMissing = (a: Attempted) => request === 'auto' && a.missing !== undefined;
 
   let chosen: { attempt: Attempted; engine: LoadedEngine } | undefined;
   if (measure && decidedBy !== 'remembered') {
@@ -181,6 +202,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     for (const a of order) {
       if (timed.length >= measure.top) break;
       const engine = await tryLoad(a);
+      if (stopAtMissing(a)) break;
       if (!engine) continue;
       try {
         a.ms = await timeEngine(engine, inputs, measure);
@@ -191,6 +213,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
         a.reason = `run failed while measuring: ${describeError(error)}`;
       }
     }
+    if (attempts.some(stopAtMissing)) for (const t of timed.splice(0)) t.engine.dispose();
     timed.sort((x, y) => x.attempt.ms! - y.attempt.ms!);
     chosen = timed[0];
     for (const t of timed.slice(1)) t.engine.dispose();
@@ -210,11 +233,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
         chosen = { attempt: a, engine };
         break;
       }
+      if (stopAtMissing(a)) break;
       if (decidedBy === 'remembered' && a === order[0]) decidedBy = 'ranked';
     }
   }
 
-  if (!chosen) throw loadFailure(attempts);
+  if (!chosen) throw loadFailure(attempts, assetBase, request !== 'auto');
   if (options.signal?.aborted) {
     chosen.engine.dispose();
     throwIfAborted(options.signal);
@@ -245,11 +269,20 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
 }
 
 /**
- * No candidate loaded. When the model's ops are the only reason (every candidate that could be tried was
+ * No candidate loaded. When an engine's files could not be fetched, that is an AssetError naming them. When the model's ops are the only reason (every candidate that could be tried was
  * refused for its ops), that is an UnsupportedOpError listing every op; otherwise a BackendError listing
  * every attempt.
  */
-function loadFailure(attempts: readonly Attempted[]): Error {
+function loadFailure(attempts: readonly Attempted[], assetBase: string, explicitList: boolean): Error {
+  const missing = attempts.flatMap((a) => a.missing ?? []);
+  if (missing.length > 0) {
+    const list: BackendAttempt[] = attempts.map((a) => ({
+      backend: `${a.candidate.engine}/${a.candidate.backend}`,
+      ok: false,
+      reason: a.tried || a.candidate.skip ? a.reason : 'not tried: loading stopped at the missing engine files',
+    }));
+    return new AssetError(missing, assetBase, list, explicitList);
+  }
   const opFailures = attempts.filter((a) => a.unsupported);
   const otherFailures = attempts.filter((a) => !a.unsupported && (a.tried || !a.candidate.skip));
   if (opFailures.length > 0 && otherFailures.length === 0) {

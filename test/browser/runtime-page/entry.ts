@@ -12,9 +12,9 @@ type PageLoadOptions = Pick<LoadModelOptions, 'backend' | 'measure'> & { holdBac
 const models = new Map<number, Model>();
 let nextId = 1;
 
-function describeError(error: unknown): { name: string; code?: string; message: string; attempts?: unknown; ops?: unknown } {
-  const e = error as { name?: string; code?: string; message?: string; attempts?: unknown; ops?: unknown };
-  return { name: e?.name ?? 'Error', code: e?.code, message: e?.message ?? String(error), attempts: e?.attempts, ops: e?.ops };
+function describeError(error: unknown): { name: string; code?: string; message: string; attempts?: unknown; ops?: unknown; url?: string; missing?: unknown } {
+  const e = error as { name?: string; code?: string; message?: string; attempts?: unknown; ops?: unknown; url?: string; missing?: unknown };
+  return { name: e?.name ?? 'Error', code: e?.code, message: e?.message ?? String(error), attempts: e?.attempts, ops: e?.ops, url: e?.url, missing: e?.missing };
 }
 
 const api = {
