@@ -6,6 +6,7 @@ import { loadTfjsEngine } from './engines/tfjs-engine.js';
 import { loadTfjsTfliteEngine } from './engines/tfjs-tflite-engine.js';
 import { describeError, type EngineLoadContext, type LoadedEngine, type TensorArray } from './engines/engine.js';
 import { missingAssets } from './asset-check.js';
+import { watchEngineDownloads } from './engine-downloads.js';
 import { defaultAssetBase } from './assets.js';
 import {
   AssetError, BackendError, ModelError, UnsupportedOpError, type BackendAttempt, type MissingAsset, type UnsupportedOp,
@@ -17,6 +18,12 @@ import { readModelSourceCached, type ModelCacheOption } from './cache/cached-sou
 import { opTable, type OpModule } from './ops/index.js';
 import { deviceKey, probeDevice, type DeviceProbe } from './probe.js';
 import { arrayTypeOf, checkInputMode, type InputCheckMode } from './tensor-io.js';
+
+export interface LoadProgress extends SourceProgress {
+  phase: 'model' | 'engine';
+  /** The file being downloaded (the model's URL is absent for bytes passed in). */
+  url?: string;
+}
 
 export interface LoadModelOptions {
   /**
@@ -32,7 +39,12 @@ export interface LoadModelOptions {
    * first such engine (never settling for a slower one), with an explicit list after trying every entry.
    */
   assets?: string | URL;
-  onProgress?: (progress: SourceProgress) => void;
+  /**
+   * Download progress: the model (`phase: 'model'`), then each engine file the chosen engine fetches from the
+   * assets base (`phase: 'engine'`, with its `url`; browsers and workers). `total` is undefined when the server
+   * sends no usable Content-Length.
+   */
+  onProgress?: (progress: LoadProgress) => void;
   signal?: AbortSignal;
   /**
    * Keep the model in Cache Storage, verified by sha256 before every use (see fetchModel): `true` (hash from
@@ -118,7 +130,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   const start = now();
   const request = parseRequest(options.backend);
   const checkInputs = checkInputMode(options.checkInputs);
-  const bytes = await readModelSourceCached(source, options.cache, { onProgress: options.onProgress, signal: options.signal });
+  const onProgress = options.onProgress;
+  const modelUrl = typeof source === 'string' || source instanceof URL ? String(source) : undefined;
+  const bytes = await readModelSourceCached(source, options.cache, {
+    onProgress: onProgress && ((p) => onProgress({ ...p, phase: 'model', ...(modelUrl ? { url: modelUrl } : {}) })),
+    signal: options.signal,
+  });
   let graph: Graph;
   try {
     graph = readModel(bytes);
@@ -174,7 +191,9 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     throwIfAborted(options.signal);
     a.tried = true;
     try {
-      return await loadEngine(context, a.candidate);
+      if (!onProgress || device.platform === 'node') return await loadEngine(context, a.candidate);
+      const base = new URL(assetBase, (globalThis as { location?: { href: string } }).location?.href).href;
+      return await watchEngineDownloads(base, (d) => onProgress({ phase: 'engine', ...d }), () => loadEngine(context, a.candidate));
     } catch (error) {
       a.ok = false;
       const said = describeError(error).split('\n').join(' ');

@@ -1,7 +1,9 @@
 // A page built without the engines' wasm/js files (what following the runtime README without the Vite plugin
 // used to give): loadModel must fail loudly with one AssetError naming the missing URL and the fix, never drop
-// silently to tfjs webgl on SwiftShader; an explicit fallback list is honoured and records why.
+// silently to tfjs webgl on SwiftShader; an explicit fallback list is honoured and records why. With the files
+// there, onProgress covers the engine's own download (its wasm), with totals, after the model's.
 
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,7 +16,7 @@ interface PageError {
   attempts?: { backend: string; ok: boolean; reason: string }[];
 }
 type LoadResult =
-  | { ok: true; engine: string; backend: string; plan: { candidates: { engine: string; backend: string; ok: boolean; reason: string }[] } }
+  | { ok: true; engine: string; backend: string; progress: { phase: string; url?: string; loaded: number; total?: number }[]; plan: { candidates: { engine: string; backend: string; ok: boolean; reason: string }[] } }
   | { ok: false; error: PageError };
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -51,7 +53,7 @@ beforeEach(async () => {
   await session.page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
 });
 
-const load = (options: { backend?: unknown; assets?: string }) =>
+const load = (options: { backend?: unknown; assets?: string; recordProgress?: boolean }) =>
   session.page.evaluate(
     ([url, o]) => (window as unknown as { bordeRuntime: { load(u: string, o: unknown): Promise<LoadResult> } }).bordeRuntime.load(url, o),
     [MODEL, options] as const,
@@ -105,5 +107,22 @@ describe('loadModel without the engines\' files (Chromium)', () => {
     const wrong = await load({ backend: ['tfjs-tflite', 'litert-wasm'], assets: '/shipped/' });
     expect(wrong.ok, JSON.stringify(wrong)).toBe(true);
     expect((wrong as Extract<LoadResult, { ok: true }>).backend).toBe('litert-wasm');
+  });
+
+  it('onProgress reports the model, then the engine\'s wasm as it downloads, with totals', async () => {
+    const result = await load({ backend: 'litert-wasm', assets: '/shipped/', recordProgress: true });
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+    const { progress } = result as Extract<LoadResult, { ok: true }>;
+    const model = progress.filter((p) => p.phase === 'model');
+    expect(model.at(-1)).toMatchObject({ loaded: face.bytes().byteLength, total: face.bytes().byteLength, url: MODEL });
+    // Relaxed SIMD without threads here: LiteRT's plain build.
+    const wasmUrl = session.url('/shipped/litert/litert_wasm_internal.wasm');
+    const wasm = progress.filter((p) => p.phase === 'engine' && p.url === wasmUrl);
+    const size = statSync(join(runtimeAssetRoutes('/shipped/')['/shipped/litert/']!, 'litert_wasm_internal.wasm')).size;
+    expect(wasm.length).toBeGreaterThan(2); // streamed: a first report at 0 bytes, then as chunks arrive
+    expect(wasm[0]).toMatchObject({ loaded: 0, total: size });
+    expect(wasm.at(-1)).toMatchObject({ loaded: size, total: size });
+    const phases = progress.map((p) => p.phase);
+    expect(phases.indexOf('engine')).toBeGreaterThan(phases.lastIndexOf('model'));
   });
 });
