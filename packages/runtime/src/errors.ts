@@ -144,7 +144,8 @@ export class AssetError extends RuntimeError {
       'ASSET',
       `cannot fetch the engine file(s) this model needs from the assets base ${assetBase}:\n${list}\n` +
         'Fix: with Vite, add bordeAssets() from \'@borde/runtime/vite\' to the plugins and pass { assets: assetBase } ' +
-        `imported from 'virtual:borde-assets'; without it, copy ${folders} and pass { assets: '${assetBase}' }. ` +
+        `imported from 'virtual:borde-assets'; without it, copy ${folders} (a build step can copy engineAssetFiles() ` +
+        `from '@borde/runtime/vite', see the runtime README) and pass { assets: '${assetBase}' }. ` +
         (explicitList
           ? 'No engine/backend in the `backend` list could load:\n'
           : "`backend: 'auto'` does not fall back to a slower engine (software GPU, cpu) when files are missing; " +
