@@ -4,17 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { missingAssets, neededAssetUrls } from '../src/asset-check.js';
 import { ENGINE_ASSETS } from '../src/assets.js';
 import { watchEngineDownloads, type EngineDownload } from '../src/engine-downloads.js';
-import type { DeviceProbe } from '../src/probe.js';
+import { probeDevice, type DeviceProbe } from '../src/probe.js';
 
-const DEVICE: DeviceProbe = {
-  platform: 'browser',
-  webgpu: { available: false, software: false, description: '', reason: 'no adapter' },
-  webgl: { available: true, software: true, description: 'SwiftShader' },
-  wasmSimd: true,
-  wasmRelaxedSimd: true,
-  threads: false,
-  cores: 2,
-};
+/** This machine's probe, as a browser with SIMD and relaxed SIMD and without threads (Chromium here). */
+const DEVICE: DeviceProbe = { ...(await probeDevice()), platform: 'browser', wasmSimd: true, wasmRelaxedSimd: true, threads: false };
 const BASE = 'https://app.example/borde-assets/';
 const realFetch = globalThis.fetch;
 
