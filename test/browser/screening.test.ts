@@ -65,7 +65,7 @@ beforeAll(async () => {
     litert.close();
   }
   session = await launchBrowser({ routes: { '/': DIST } });
-});
+}, 300_000); // a rebuild (model + Vite) takes 1-2 minutes on 2 busy cores
 
 afterAll(async () => {
   await session?.close();

@@ -87,8 +87,10 @@ async function start(): Promise<void> {
       assets: assetBase,
       // The engines whose files vite.config.ts ships: the official interpreter, then Borde's tfjs engine.
       backend: ['tfjs-tflite', 'wasm', 'cpu'],
-      onProgress: ({ loaded, total }) => {
-        byId('model-status').textContent = `downloading ${loaded}${total ? ` / ${total}` : ''} bytes`;
+      // The model (a few kB), then the interpreter's wasm (~3.6 MB): each with its own total.
+      onProgress: ({ phase, loaded, total }) => {
+        const kB = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
+        byId('model-status').textContent = `downloading the ${phase}: ${kB(loaded)}${total ? ` of ${kB(total)}` : ''}`;
       },
     });
     const ms = performance.now() - started;

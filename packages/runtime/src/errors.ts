@@ -125,8 +125,8 @@ export interface MissingAsset {
 
 /**
  * An engine's wasm/js files cannot be fetched from the assets base: the app was built without them. Names every
- * missing URL and how to ship them. `backend: 'auto'` stops at the first engine whose files are missing rather
- * than settle for a slower one (a software GPU, the cpu); an explicit `backend` list is tried in full first.
+ * missing URL and how to ship them. After missing files `backend: 'auto'` tries only the other wasm engines, never
+ * a GPU backend or the cpu (it could be a 10-60x slower software GPU); an explicit `backend` list is tried in full.
  */
 export class AssetError extends RuntimeError {
   override readonly name = 'AssetError';
@@ -148,8 +148,8 @@ export class AssetError extends RuntimeError {
         `from '@borde/runtime/vite', see the runtime README) and pass { assets: '${assetBase}' }. ` +
         (explicitList
           ? 'No engine/backend in the `backend` list could load:\n'
-          : "`backend: 'auto'` does not fall back to a slower engine (software GPU, cpu) when files are missing; " +
-            "to allow that, list the fallbacks, e.g. backend: ['interpreter', 'wasm', 'cpu']. Tried:\n") +
+          : "After missing files, `backend: 'auto'` tries the other wasm engines but never a GPU backend or the cpu " +
+            "(possibly a software GPU, 10-60x slower); to allow that, list the fallbacks, e.g. backend: ['interpreter', 'wasm', 'cpu']. Tried:\n") +
         tried,
     );
     this.url = missing[0]!.url;

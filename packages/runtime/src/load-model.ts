@@ -5,7 +5,7 @@ import { loadLiteRtEngine } from './engines/litert-engine.js';
 import { loadTfjsEngine } from './engines/tfjs-engine.js';
 import { loadTfjsTfliteEngine } from './engines/tfjs-tflite-engine.js';
 import { describeError, type EngineLoadContext, type LoadedEngine, type TensorArray } from './engines/engine.js';
-import { missingAssets } from './asset-check.js';
+import { assetGroupOf, missingAssets } from './asset-check.js';
 import { watchEngineDownloads } from './engine-downloads.js';
 import { defaultAssetBase } from './assets.js';
 import {
@@ -35,8 +35,9 @@ export interface LoadModelOptions {
   measure?: boolean | Partial<MeasureSettings>;
   /**
    * Base URL (browser) or folder (Node) of the engines' wasm/js files; see ENGINE_ASSETS. When an engine's
-   * files cannot be fetched from it, loadModel throws AssetError naming each missing URL: with 'auto' at the
-   * first such engine (never settling for a slower one), with an explicit list after trying every entry.
+   * files cannot be fetched from it, loadModel throws AssetError naming each missing URL unless another engine
+   * loads: with 'auto' only the other wasm engines are tried then (never a GPU backend or the cpu, which could be
+   * a software GPU), with an explicit list every entry.
    */
   assets?: string | URL;
   /**
@@ -209,9 +210,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
       return undefined;
     }
   };
-  // 'auto' stops at the first engine whose files are missing: the next candidate could be a software GPU or
-  // the cpu (10-60x slower), and a deploy without its engine files must fail the same way on every device.
-  const stopAtMissing = (a: Attempted) => request === 'auto' && a.missing !== undefined;
+  // Once an engine's files are missing, 'auto' tries only the other engines that load files (an app may ship
+  // some engines and not others), never a GPU backend or the cpu: the next one could be a software GPU or the
+  // cpu (10-60x slower), and a build without its engine files must fail the same way on every device, not only
+  // where no hardware GPU hides it. AssetError when none of them loads.
+  const skippedForMissing = (a: Attempted) =>
+    request === 'auto' && assetGroupOf(a.candidate.backend) === undefined && attempts.some((x) => x.missing !== undefined);
 
   let chosen: { attempt: Attempted; engine: LoadedEngine } | undefined;
   if (measure && decidedBy !== 'remembered') {
@@ -220,8 +224,8 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     const inputs = timingInputs(graph);
     for (const a of order) {
       if (timed.length >= measure.top) break;
+      if (skippedForMissing(a)) continue;
       const engine = await tryLoad(a);
-      if (stopAtMissing(a)) break;
       if (!engine) continue;
       try {
         a.ms = await timeEngine(engine, inputs, measure);
@@ -232,7 +236,6 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
         a.reason = `run failed while measuring: ${describeError(error)}`;
       }
     }
-    if (attempts.some(stopAtMissing)) for (const t of timed.splice(0)) t.engine.dispose();
     timed.sort((x, y) => x.attempt.ms! - y.attempt.ms!);
     chosen = timed[0];
     for (const t of timed.slice(1)) t.engine.dispose();
@@ -247,12 +250,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     }
   } else {
     for (const a of order) {
+      if (skippedForMissing(a)) continue;
       const engine = await tryLoad(a);
       if (engine) {
         chosen = { attempt: a, engine };
         break;
       }
-      if (stopAtMissing(a)) break;
       if (decidedBy === 'remembered' && a === order[0]) decidedBy = 'ranked';
     }
   }
@@ -298,7 +301,7 @@ function loadFailure(attempts: readonly Attempted[], assetBase: string, explicit
     const list: BackendAttempt[] = attempts.map((a) => ({
       backend: `${a.candidate.engine}/${a.candidate.backend}`,
       ok: false,
-      reason: a.tried || a.candidate.skip ? a.reason : 'not tried: loading stopped at the missing engine files',
+      reason: a.tried || a.candidate.skip ? a.reason : "not tried: after missing engine files, 'auto' tries only the other wasm engines",
     }));
     return new AssetError(missing, assetBase, list, explicitList);
   }
