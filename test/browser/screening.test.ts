@@ -38,7 +38,9 @@ async function buildIfStale(): Promise<void> {
   const sources = [join(APP, 'src'), join(APP, 'scripts'), join(APP, 'index.html'), join(APP, 'vite.config.ts'), join(APP, 'package.json'), RUNTIME_SRC];
   if (existsSync(built) && existsSync(join(DIST, 'models', MODEL_FILE)) && statSync(built).mtimeMs >= newest(sources)) return;
   // Asynchronous, so the test worker keeps answering vitest while Vite works.
-  const child = spawn('pnpm', ['--filter', '@borde/example-screening', 'build'], { cwd: APP, stdio: ['ignore', 'inherit', 'inherit'] });
+  // NODE_ENV: vitest sets 'test', which would make Vite build a development bundle (no service worker).
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const child = spawn('pnpm', ['--filter', '@borde/example-screening', 'build'], { cwd: APP, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const code = await new Promise<number | null>((done, fail) => child.once('error', fail).once('exit', done));
   if (code !== 0) throw new Error(`building examples/screening failed (exit ${code}); run: pnpm --filter @borde/example-screening build`);
 }
