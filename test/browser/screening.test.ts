@@ -1,6 +1,7 @@
 // e2e over the built examples/screening app (static files from dist/) in Chromium: every request stays on the
 // app's origin, the form's answers are the int8 model's outputs in LiteRT (Node), bad input is refused by the
-// form, and a tampered cached model is detected and never run. Builds the app first when dist/ is stale.
+// form, a reload with the network cut works (service worker + the runtime's model cache), and a tampered cached
+// model is detected and never run. Builds the app first when dist/ is stale.
 
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -37,7 +38,9 @@ async function buildIfStale(): Promise<void> {
   const sources = [join(APP, 'src'), join(APP, 'scripts'), join(APP, 'index.html'), join(APP, 'vite.config.ts'), join(APP, 'package.json'), RUNTIME_SRC];
   if (existsSync(built) && existsSync(join(DIST, 'models', MODEL_FILE)) && statSync(built).mtimeMs >= newest(sources)) return;
   // Asynchronous, so the test worker keeps answering vitest while Vite works.
-  const child = spawn('pnpm', ['--filter', '@borde/example-screening', 'build'], { cwd: APP, stdio: ['ignore', 'inherit', 'inherit'] });
+  // NODE_ENV: vitest sets 'test', which would make Vite build a development bundle (no service worker).
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const child = spawn('pnpm', ['--filter', '@borde/example-screening', 'build'], { cwd: APP, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const code = await new Promise<number | null>((done, fail) => child.once('error', fail).once('exit', done));
   if (code !== 0) throw new Error(`building examples/screening failed (exit ${code}); run: pnpm --filter @borde/example-screening build`);
 }
@@ -64,7 +67,7 @@ beforeAll(async () => {
     litert.close();
   }
   session = await launchBrowser({ routes: { '/': DIST } });
-});
+}, 300_000); // a rebuild (model + Vite) takes 1-2 minutes on 2 busy cores
 
 afterAll(async () => {
   await session?.close();
@@ -99,6 +102,11 @@ describe('examples/screening (built, static, in Chromium)', () => {
       if (engine?.startsWith('interpreter/')) expect(shown, `row ${i}`).toBe(expected[i]);
       else expect(Math.abs(shown - expected[i]!), `row ${i} on ${engine}`).toBeLessThanOrEqual(1 / 256 + 1e-6);
       expect(await page.textContent('#probability')).toBe(`${(shown * 100).toFixed(1)} %`);
+      // In words too: where the number sits between benign and malignant, and that it is not a diagnosis.
+      const words = await page.textContent('#explanation');
+      expect(words).toContain(`at ${(shown * 100).toFixed(1)} %: `);
+      expect(words).toMatch(shown < 0.35 ? /unlikely to be malignant/ : shown < 0.65 ? /uncertain/ : /likely to be malignant/);
+      expect(words).toMatch(/not a diagnosis/);
     }
     expect(session.outsideRequests).toEqual([]);
     // tfjs-tflite preloads its glue next to the page before its wasm path can be set: one known, same-origin 404.
@@ -111,8 +119,31 @@ describe('examples/screening (built, static, in Chromium)', () => {
       return { path: p, bytes: body.byteLength, gzip: gzipSync(body).byteLength };
     });
     const total = sizes.reduce((s, f) => ({ bytes: s.bytes + f.bytes, gzip: s.gzip + f.gzip }), { bytes: 0, gzip: 0 });
-    console.log(`screening first visit (${engine}): ${files.length} files, ${total.bytes} bytes, ${total.gzip} gzip\n` +
+    console.log(`screening first visit (${engine}; the page and the service worker precaching the engine builds): ${files.length} files, ${total.bytes} bytes, ${total.gzip} gzip\n` +
       sizes.map((f) => `  ${f.path}: ${f.bytes} (${f.gzip} gzip)`).join('\n'));
+  });
+
+  it('reloads with the network cut: the service worker serves the page and engine, the runtime its cached model', async () => {
+    const page = session.page;
+    await openApp(page);
+    await page.waitForSelector('body[data-offline-copy="ready"]', { timeout: 60_000 });
+    expect(await page.textContent('#offline')).toMatch(/works without network/);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const served = session.server.requested.length;
+    await session.context.setOffline(true);
+    try {
+      await page.reload();
+      await page.waitForSelector('body[data-state]', { timeout: 60_000 });
+      const failure = await page.textContent('#failure');
+      expect(await page.getAttribute('body', 'data-state'), failure ?? '').toBe('ready');
+      await submit(page, rows[0]!.features);
+      await page.waitForSelector('#result:not([hidden])');
+      expect(Number(await page.getAttribute('#probability', 'data-value'))).toBeCloseTo(expected[0]!, 2);
+      // Nothing reached the server: page, scripts and engine from the service worker, the model from the runtime's cache.
+      expect(session.server.requested.slice(served)).toEqual([]);
+    } finally {
+      await session.context.setOffline(false);
+    }
   });
 
   it('refuses 0, 11, abc and an empty field, in the form, with a message by the field', async () => {

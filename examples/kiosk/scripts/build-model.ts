@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createModelManifest } from '@borde/runtime';
 import { augment, writeAugmented } from './augment.js';
+import { formatAgreement, measureAgreement } from './measure-agreement.js';
 import { readPng } from './image.js';
 import { CALIBRATION, floatModelPath, KIOSK_DIR, MODEL_DIR, MODEL_FILE, SOURCE_IMAGE } from './paths.js';
 
@@ -52,4 +53,8 @@ if (!process.argv.includes('--force') && mtime(manifestFile) > Math.max(...input
   const manifest = await createModelManifest(new Uint8Array(readFileSync(MODEL_FILE)));
   writeFileSync(manifestFile, `${JSON.stringify(manifest)}\n`);
   console.log(`model: ${MODEL_FILE} (${manifest.size} bytes, sha256 ${manifest.sha256})`);
+  // The converter judges outputs tensor by tensor; what matters for a detector is the faces the app finds after
+  // decoding and NMS, float model vs int8 model, on images not used for calibration (the model card's figures).
+  const agreement = await measureAgreement();
+  console.log(`model: as a detector (the app's post-processing, LiteRT, float vs int8):\n${formatAgreement(agreement).map((line) => `  ${line}`).join('\n')}`);
 }

@@ -96,21 +96,26 @@ export async function measureAgreement(): Promise<Agreement> {
   return a;
 }
 
+/** The figures in lines, as printed by `pnpm agreement` and the model build. */
+export function formatAgreement(result: Agreement): string[] {
+  const r = (x: number, d = 3) => x.toFixed(d);
+  const box = (d: Detection) => `x ${r(d.xMin * 512, 0)}..${r((d.xMin + d.width) * 512, 0)}, y ${r(d.yMin * 512, 0)}..${r((d.yMin + d.height) * 512, 0)} (512px), score ${r(d.score)}`;
+  return [
+    `images ${result.images} (augmented, seed ${EVALUATION.seed})`,
+    `faces found: float ${result.floatFaces}, int8 ${result.int8Faces}; same count on ${result.sameCount}/${result.images} images`,
+    `matched faces (IoU > 0.5): ${result.matched}; IoU mean ${r(result.meanIou)}, min ${r(result.minIou)}`,
+    `score difference of matched faces: mean ${r(result.meanScoreDiff, 4)}, max ${r(result.maxScoreDiff, 4)}`,
+    `score difference over all anchors: mean ${r(result.anchorScoreDiffMean, 5)}, max ${r(result.anchorScoreDiffMax, 4)}`,
+    `astronaut.png float: ${result.astronaut.float.map(box).join('; ')}`,
+    `astronaut.png int8:  ${result.astronaut.int8.map(box).join('; ')}`,
+  ];
+}
+
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!);
 if (isMain) {
   const result = await measureAgreement();
   if (process.argv.includes('--json')) console.log(JSON.stringify(result, null, 2));
-  else {
-    const r = (x: number, d = 3) => x.toFixed(d);
-    console.log(`images ${result.images} (augmented, seed ${EVALUATION.seed})`);
-    console.log(`faces found: float ${result.floatFaces}, int8 ${result.int8Faces}; same count on ${result.sameCount}/${result.images} images`);
-    console.log(`matched faces (IoU > 0.5): ${result.matched}; IoU mean ${r(result.meanIou)}, min ${r(result.minIou)}`);
-    console.log(`score difference of matched faces: mean ${r(result.meanScoreDiff, 4)}, max ${r(result.maxScoreDiff, 4)}`);
-    console.log(`score difference over all anchors: mean ${r(result.anchorScoreDiffMean, 5)}, max ${r(result.anchorScoreDiffMax, 4)}`);
-    const box = (d: Detection) => `x ${r(d.xMin * 512, 0)}..${r((d.xMin + d.width) * 512, 0)}, y ${r(d.yMin * 512, 0)}..${r((d.yMin + d.height) * 512, 0)} (512px), score ${r(d.score)}`;
-    console.log(`astronaut.png float: ${result.astronaut.float.map(box).join('; ')}`);
-    console.log(`astronaut.png int8:  ${result.astronaut.int8.map(box).join('; ')}`);
-  }
+  else console.log(formatAgreement(result).join('\n'));
 }
 
 /** `--model <file>`: measure another int8 file than the built one (e.g. another calibration method). */

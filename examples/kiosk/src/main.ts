@@ -5,6 +5,7 @@ import { drawFrame } from './draw.js';
 import type { PixelBox } from './letterbox.js';
 import { MODEL_PATH } from './model-info.js';
 import { registerOfflineCopy } from './offline.js';
+import { clearError, clearResult, downloadsDone, showError, showInstruction, showPicture, showProgress } from './screen.js';
 import './style.css';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -22,13 +23,7 @@ let video: HTMLVideoElement | undefined;
 let lastStill: { source: CanvasImageSource; width: number; height: number; faces: PixelBox[] } | undefined;
 const latencies: number[] = [];
 
-function fail(error: unknown): void {
-  const failure = byId<HTMLParagraphElement>('failure');
-  const code = (error as { code?: string }).code;
-  failure.hidden = false;
-  failure.textContent = `${error instanceof Error ? error.name : 'Error'}${code ? ` (${code})` : ''}: ${error instanceof Error ? error.message : String(error)}`;
-  failure.dataset.code = code ?? 'ERROR';
-}
+showInstruction('loading');
 
 // Offline state: navigator.onLine and its events (a kiosk screen shows it; the app does not need the network).
 function showNetwork(): void {
@@ -64,6 +59,8 @@ async function process(source: CanvasImageSource, width: number, height: number,
   byId('latency').textContent = `${ms.toFixed(1)} ms (median of last ${latencies.length}: ${median.toFixed(1)} ms)`;
   byId('faces').textContent = String(faces.length);
   drawFrame(viewContext, source, width, height, faces, blurToggle.checked);
+  showPicture();
+  clearError();
   // For tests and monitoring: what was found, in source pixels.
   body.dataset.source = kind;
   body.dataset.faces = JSON.stringify(faces.map((f) => ({ x: f.x, y: f.y, width: f.width, height: f.height, score: f.score })));
@@ -75,7 +72,15 @@ async function process(source: CanvasImageSource, width: number, height: number,
 
 async function showImage(file: Blob): Promise<void> {
   stopCamera();
-  const bitmap = await createImageBitmap(file);
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch (error) {
+    // Not a picture: what was on screen belonged to another file, so it goes too.
+    lastStill = undefined;
+    clearResult();
+    throw error;
+  }
   const faces = await process(bitmap, bitmap.width, bitmap.height, 'image');
   lastStill = { source: bitmap, width: bitmap.width, height: bitmap.height, faces };
 }
@@ -94,7 +99,7 @@ async function startCamera(): Promise<void> {
     try {
       await process(current, current.videoWidth, current.videoHeight, 'camera');
     } catch (error) {
-      fail(error);
+      showError(error, 'reading the camera');
       stopCamera();
       return;
     }
@@ -112,11 +117,13 @@ function stopCamera(): void {
 
 cameraButton.addEventListener('click', () => {
   if (stream) stopCamera();
-  else startCamera().catch((error: unknown) => fail(error));
+  else startCamera().catch((error: unknown) => showError(error, 'starting the camera'));
 });
 fileInput.addEventListener('change', () => {
   const file = fileInput.files?.[0];
-  if (file) showImage(file).catch((error: unknown) => fail(error));
+  // Emptied at once, so choosing the same file again (after a camera session) runs it again.
+  fileInput.value = '';
+  if (file) showImage(file).catch((error: unknown) => showError(error, 'reading the image file'));
 });
 blurToggle.addEventListener('change', () => {
   if (lastStill) drawFrame(viewContext, lastStill.source, lastStill.width, lastStill.height, lastStill.faces, blurToggle.checked);
@@ -132,13 +139,12 @@ async function start(): Promise<void> {
       // Verified against the hash built into this code; a tampered or truncated cached copy is never run.
       cache: { sha256: __MODEL_SHA256__ },
       assets: assetBase,
-      onProgress: ({ loaded, total }) => {
-        byId('model-status').textContent = `downloading ${loaded}${total ? ` / ${total}` : ''} bytes`;
-      },
+      onProgress: showProgress,
     });
     detector = new FaceDetector(model);
     const ms = performance.now() - started;
-    byId('model-status').textContent = `face detector, int8, ready in ${ms.toFixed(0)} ms (sha256 verified)`;
+    const fetched = downloadsDone();
+    byId('model-status').textContent = `face detector, int8, ready in ${ms.toFixed(0)} ms (sha256 verified${fetched ? `; ${fetched}` : ''})`;
     byId('engine').textContent = `${model.engine} / ${model.backend}`;
     byId('engine').title = model.plan.chosen.reason;
     body.dataset.engine = `${model.engine}/${model.backend}`;
@@ -146,11 +152,14 @@ async function start(): Promise<void> {
     cameraButton.disabled = false;
     fileInput.disabled = false;
     body.dataset.state = 'ready';
+    showInstruction('ready');
     // Kiosk mode: `?camera` starts the camera without a click (the screen has no one to click it).
-    if (new URLSearchParams(location.search).has('camera')) await startCamera();
+    if (new URLSearchParams(location.search).has('camera')) await startCamera().catch((error: unknown) => showError(error, 'starting the camera'));
   } catch (error) {
+    downloadsDone();
     byId('model-status').textContent = 'not loaded';
-    fail(error);
+    showError(error, 'loading the face detector');
+    showInstruction('failed');
     body.dataset.state = 'error';
   }
   persistStorage()

@@ -1,6 +1,7 @@
 import { loadModel, persistStorage, type Model } from '@borde/runtime';
 import { assetBase } from 'virtual:borde-assets';
 import meta from '../generated/model-meta.json';
+import { explainProbability } from './explain.js';
 import { checkFeature } from './validate.js';
 
 const features: readonly string[] = meta.features;
@@ -10,8 +11,9 @@ const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) 
 const form = byId<HTMLFormElement>('features');
 const fields = byId<HTMLDivElement>('fields');
 const compute = byId<HTMLButtonElement>('compute');
-const result = byId<HTMLParagraphElement>('result');
+const result = byId<HTMLDivElement>('result');
 const probability = byId<HTMLOutputElement>('probability');
+const explanation = byId<HTMLParagraphElement>('explanation');
 const failure = byId<HTMLParagraphElement>('failure');
 
 // One labelled input per feature, each with its own message line (the form refuses bad values itself).
@@ -69,6 +71,7 @@ form.addEventListener('submit', async (event) => {
     document.body.dataset.runMs = (performance.now() - runStart).toFixed(2);
     probability.value = `${(p * 100).toFixed(1)} %`;
     probability.dataset.value = String(p);
+    explanation.textContent = explainProbability(p);
     result.hidden = false;
     document.body.dataset.results = String(Number(document.body.dataset.results ?? 0) + 1);
   } catch (error) {
@@ -84,12 +87,14 @@ async function start(): Promise<void> {
       assets: assetBase,
       // The engines whose files vite.config.ts ships: the official interpreter, then Borde's tfjs engine.
       backend: ['tfjs-tflite', 'wasm', 'cpu'],
-      onProgress: ({ loaded, total }) => {
-        byId('model-status').textContent = `downloading ${loaded}${total ? ` / ${total}` : ''} bytes`;
+      // The model (a few kB), then the interpreter's wasm (~3.6 MB): each with its own total.
+      onProgress: ({ phase, loaded, total }) => {
+        const kB = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
+        byId('model-status').textContent = `downloading the ${phase}: ${kB(loaded)}${total ? ` of ${kB(total)}` : ''}`;
       },
     });
     const ms = performance.now() - started;
-    byId('model-status').textContent = `ready in ${ms.toFixed(0)} ms (sha256 verified, cached for offline use)`;
+    byId('model-status').textContent = `ready in ${ms.toFixed(0)} ms (sha256 verified, kept on this device)`;
     byId('engine').textContent = `${model.engine} / ${model.backend}`;
     byId('model-source').textContent = `${meta.modelFile}, ${meta.bytes} bytes int8`;
     document.body.dataset.loadMs = ms.toFixed(1);
@@ -112,4 +117,29 @@ async function start(): Promise<void> {
     .catch(() => undefined);
 }
 
+/**
+ * The service worker (vite-plugin-pwa, dist/sw.js) stores the page and the engine files; the runtime keeps the
+ * model. Once it is active, a reload with no network works: said only then.
+ */
+async function registerOfflineCopy(): Promise<void> {
+  const status = byId('offline');
+  const state = (value: string, text: string) => {
+    document.body.dataset.offlineCopy = value;
+    status.textContent = text;
+  };
+  if (import.meta.env.DEV || !('serviceWorker' in navigator)) {
+    state('unsupported', import.meta.env.DEV ? 'none on the dev server (build and preview)' : 'this browser has no service workers');
+    return;
+  }
+  state('installing', 'storing the page and the engine on this device...');
+  try {
+    await navigator.serviceWorker.register(`${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL });
+    await navigator.serviceWorker.ready; // active: its install step stored the whole precache
+    state('ready', 'stored: this page works without network');
+  } catch (error) {
+    state('failed', `could not be stored (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
 void start();
+void registerOfflineCopy();

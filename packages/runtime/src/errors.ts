@@ -12,7 +12,8 @@ export type RuntimeErrorCode =
   | 'INTEGRITY'
   | 'CACHE'
   | 'QUOTA'
-  | 'ENGINE_CRASH';
+  | 'ENGINE_CRASH'
+  | 'ASSET';
 
 export class RuntimeError extends Error {
   /** Set by name, not from the class: minifiers rename classes (`InputError` became `G`). */
@@ -113,6 +114,52 @@ export class EngineCrashError extends RuntimeError {
     );
     this.engine = engine;
     this.stage = stage;
+  }
+}
+
+/** One engine file (wasm or its js glue) that could not be fetched. */
+export interface MissingAsset {
+  url: string;
+  /** HTTP status, or undefined when no response came (network error, blocked, offline). */
+  status: number | undefined;
+  /** What went wrong, e.g. 'HTTP 404'. */
+  detail: string;
+  /** The npm package and folder it ships in, e.g. '@tensorflow/tfjs-tflite/wasm/'. */
+  from: string;
+}
+
+/**
+ * An engine's wasm/js files cannot be fetched from the assets base: the app was built without them. Names every
+ * missing URL and how to ship them. After missing files `backend: 'auto'` tries only the other wasm engines, never
+ * a GPU backend or the cpu (it could be a 10-60x slower software GPU); an explicit `backend` list is tried in full.
+ */
+export class AssetError extends RuntimeError {
+  override readonly name = 'AssetError';
+  /** The first missing file's URL. */
+  readonly url: string;
+  readonly missing: MissingAsset[];
+  /** Every engine/backend tried or skipped, with its reason. */
+  readonly attempts: BackendAttempt[];
+  constructor(missing: MissingAsset[], assetBase: string, attempts: BackendAttempt[], explicitList: boolean) {
+    const list = missing.map((m) => `  - ${m.url} (${m.detail}; ships in ${m.from})`).join('\n');
+    const folders = [...new Map(missing.map((m) => [m.from, m.url.slice(0, m.url.lastIndexOf('/') + 1)])).entries()]
+      .map(([from, to]) => `node_modules/${from}* to ${to}`).join(', ');
+    const tried = attempts.map((a) => `  - ${a.backend}: ${a.reason}`).join('\n');
+    super(
+      'ASSET',
+      `cannot fetch the engine file(s) this model needs from the assets base ${assetBase}:\n${list}\n` +
+        'Fix: with Vite, add bordeAssets() from \'@borde/runtime/vite\' to the plugins and pass { assets: assetBase } ' +
+        `imported from 'virtual:borde-assets'; without it, copy ${folders} (a build step can copy engineAssetFiles() ` +
+        `from '@borde/runtime/vite', see the runtime README) and pass { assets: '${assetBase}' }. ` +
+        (explicitList
+          ? 'No engine/backend in the `backend` list could load:\n'
+          : "After missing files, `backend: 'auto'` tries the other wasm engines but never a GPU backend or the cpu " +
+            "(possibly a software GPU, 10-60x slower); to allow that, list the fallbacks, e.g. backend: ['interpreter', 'wasm', 'cpu']. Tried:\n") +
+        tried,
+    );
+    this.url = missing[0]!.url;
+    this.missing = missing;
+    this.attempts = attempts;
   }
 }
 

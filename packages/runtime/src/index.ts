@@ -7,7 +7,7 @@ export type { HostTensor, ValueDType } from './host-tensor.js';
 export { OP_MODULES } from './ops/index.js';
 export type { OpContext, OpModule } from './ops/index.js';
 export * from './cache/index.js';
-export { loadModel, type LoadModelOptions } from './load-model.js';
+export { loadModel, type LoadModelOptions, type LoadProgress } from './load-model.js';
 export type { Model, ModelPlan, PlanCandidate, ModelOutput, ModelInputs, ModelInputValue, ModelRunOptions, ModelTensorInfo } from './model.js';
 export { dequantize } from './dequantize-output.js';
 export { roundHalfAwayFromZero, firstNonFinite, type InputCheckMode } from './tensor-io.js';

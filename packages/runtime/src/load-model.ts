@@ -5,7 +5,12 @@ import { loadLiteRtEngine } from './engines/litert-engine.js';
 import { loadTfjsEngine } from './engines/tfjs-engine.js';
 import { loadTfjsTfliteEngine } from './engines/tfjs-tflite-engine.js';
 import { describeError, type EngineLoadContext, type LoadedEngine, type TensorArray } from './engines/engine.js';
-import { BackendError, ModelError, UnsupportedOpError, type BackendAttempt, type UnsupportedOp } from './errors.js';
+import { assetGroupOf, missingAssets } from './asset-check.js';
+import { watchEngineDownloads } from './engine-downloads.js';
+import { defaultAssetBase } from './assets.js';
+import {
+  AssetError, BackendError, ModelError, UnsupportedOpError, type BackendAttempt, type MissingAsset, type UnsupportedOp,
+} from './errors.js';
 import { DEFAULT_MEASURE, recallChoice, rememberChoice, timeEngine, type MeasureSettings } from './measure.js';
 import { LoadedModel, type Model, type ModelPlan, type PlanCandidate } from './model.js';
 import { sha256Hex, type ModelSource, type SourceProgress } from './model-source.js';
@@ -13,6 +18,12 @@ import { readModelSourceCached, type ModelCacheOption } from './cache/cached-sou
 import { opTable, type OpModule } from './ops/index.js';
 import { deviceKey, probeDevice, type DeviceProbe } from './probe.js';
 import { arrayTypeOf, checkInputMode, type InputCheckMode } from './tensor-io.js';
+
+export interface LoadProgress extends SourceProgress {
+  phase: 'model' | 'engine';
+  /** The file being downloaded (the model's URL is absent for bytes passed in). */
+  url?: string;
+}
 
 export interface LoadModelOptions {
   /**
@@ -22,9 +33,19 @@ export interface LoadModelOptions {
   backend?: BackendRequest;
   /** Time the top candidates on this model and keep the fastest; remembered per model hash and device. */
   measure?: boolean | Partial<MeasureSettings>;
-  /** Base URL (browser) or folder (Node) of the engines' wasm/js files; see ENGINE_ASSETS. */
+  /**
+   * Base URL (browser) or folder (Node) of the engines' wasm/js files; see ENGINE_ASSETS. When an engine's
+   * files cannot be fetched from it, loadModel throws AssetError naming each missing URL unless another engine
+   * loads: with 'auto' only the other wasm engines are tried then (never a GPU backend or the cpu, which could be
+   * a software GPU), with an explicit list every entry.
+   */
   assets?: string | URL;
-  onProgress?: (progress: SourceProgress) => void;
+  /**
+   * Download progress: the model (`phase: 'model'`), then each engine file the chosen engine fetches from the
+   * assets base (`phase: 'engine'`, with its `url`; browsers and workers). `total` is undefined when the server
+   * sends no usable Content-Length.
+   */
+  onProgress?: (progress: LoadProgress) => void;
   signal?: AbortSignal;
   /**
    * Keep the model in Cache Storage, verified by sha256 before every use (see fetchModel): `true` (hash from
@@ -97,6 +118,8 @@ interface Attempted {
   reason: string;
   ms?: number;
   unsupported?: UnsupportedOp[];
+  /** Its wasm/js files that could not be fetched, when that is why it failed. */
+  missing?: MissingAsset[];
   tried: boolean;
 }
 
@@ -108,7 +131,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   const start = now();
   const request = parseRequest(options.backend);
   const checkInputs = checkInputMode(options.checkInputs);
-  const bytes = await readModelSourceCached(source, options.cache, { onProgress: options.onProgress, signal: options.signal });
+  const onProgress = options.onProgress;
+  const modelUrl = typeof source === 'string' || source instanceof URL ? String(source) : undefined;
+  const bytes = await readModelSourceCached(source, options.cache, {
+    onProgress: onProgress && ((p) => onProgress({ ...p, phase: 'model', ...(modelUrl ? { url: modelUrl } : {}) })),
+    signal: options.signal,
+  });
   let graph: Graph;
   try {
     graph = readModel(bytes);
@@ -127,6 +155,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   const device = options.device ?? (await probeDevice());
   const table = opTable(options.ops);
   const ranked = request === 'auto' ? rankAuto(graph, device, table) : rankExplicit(graph, device, table, request);
+  const assetBase = options.assets === undefined ? defaultAssetBase() : String(options.assets);
   const context: EngineLoadContext = {
     graph,
     bytes,
@@ -163,15 +192,30 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     throwIfAborted(options.signal);
     a.tried = true;
     try {
-      return await loadEngine(context, a.candidate);
+      if (!onProgress || device.platform === 'node') return await loadEngine(context, a.candidate);
+      const base = new URL(assetBase, (globalThis as { location?: { href: string } }).location?.href).href;
+      return await watchEngineDownloads(base, (d) => onProgress({ phase: 'engine', ...d }), () => loadEngine(context, a.candidate));
     } catch (error) {
       a.ok = false;
-      a.reason = `load failed: ${describeError(error).split('\n').join(' ')}`;
+      const said = describeError(error).split('\n').join(' ');
+      a.reason = `load failed: ${said}`;
+      const missing = await missingAssets(a.candidate.backend, device, assetBase);
+      if (missing.length > 0) {
+        a.missing = missing;
+        a.reason = `load failed: its files cannot be fetched (${missing.map((m) => `${m.url}: ${m.detail}`).join('; ')}); the engine said: ${said}`;
+        return undefined;
+      }
       const blamed = blamedOps(graph, a.candidate, error);
       if (blamed) a.unsupported = blamed;
       return undefined;
     }
   };
+  // Once an engine's files are missing, 'auto' tries only the other engines that load files (an app may ship
+  // some engines and not others), never a GPU backend or the cpu: the next one could be a software GPU or the
+  // cpu (10-60x slower), and a build without its engine files must fail the same way on every device, not only
+  // where no hardware GPU hides it. AssetError when none of them loads.
+  const skippedForMissing = (a: Attempted) =>
+    request === 'auto' && assetGroupOf(a.candidate.backend) === undefined && attempts.some((x) => x.missing !== undefined);
 
   let chosen: { attempt: Attempted; engine: LoadedEngine } | undefined;
   if (measure && decidedBy !== 'remembered') {
@@ -180,6 +224,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     const inputs = timingInputs(graph);
     for (const a of order) {
       if (timed.length >= measure.top) break;
+      if (skippedForMissing(a)) continue;
       const engine = await tryLoad(a);
       if (!engine) continue;
       try {
@@ -205,6 +250,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     }
   } else {
     for (const a of order) {
+      if (skippedForMissing(a)) continue;
       const engine = await tryLoad(a);
       if (engine) {
         chosen = { attempt: a, engine };
@@ -214,7 +260,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     }
   }
 
-  if (!chosen) throw loadFailure(attempts);
+  if (!chosen) throw loadFailure(attempts, assetBase, request !== 'auto');
   if (options.signal?.aborted) {
     chosen.engine.dispose();
     throwIfAborted(options.signal);
@@ -245,11 +291,20 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
 }
 
 /**
- * No candidate loaded. When the model's ops are the only reason (every candidate that could be tried was
+ * No candidate loaded. When an engine's files could not be fetched, that is an AssetError naming them. When the model's ops are the only reason (every candidate that could be tried was
  * refused for its ops), that is an UnsupportedOpError listing every op; otherwise a BackendError listing
  * every attempt.
  */
-function loadFailure(attempts: readonly Attempted[]): Error {
+function loadFailure(attempts: readonly Attempted[], assetBase: string, explicitList: boolean): Error {
+  const missing = attempts.flatMap((a) => a.missing ?? []);
+  if (missing.length > 0) {
+    const list: BackendAttempt[] = attempts.map((a) => ({
+      backend: `${a.candidate.engine}/${a.candidate.backend}`,
+      ok: false,
+      reason: a.tried || a.candidate.skip ? a.reason : "not tried: after missing engine files, 'auto' tries only the other wasm engines",
+    }));
+    return new AssetError(missing, assetBase, list, explicitList);
+  }
   const opFailures = attempts.filter((a) => a.unsupported);
   const otherFailures = attempts.filter((a) => !a.unsupported && (a.tried || !a.candidate.skip));
   if (opFailures.length > 0 && otherFailures.length === 0) {

@@ -176,6 +176,9 @@ describe('fetchModel', () => {
     expect(error).toBeInstanceOf(CacheError);
     expect(error).toMatchObject({ code: 'CACHE', reason: 'NO_HASH' });
     expect(error.message).toContain('m.tflite.sha256.json');
+    // The fix it names exists: createModelManifest writes the file; the Vite plugin writes no manifest.
+    expect(error.message).toMatch(/createModelManifest\(modelBytes\)\) \(from '@borde\/runtime'\)/);
+    expect(error.message).not.toMatch(/Vite plugin/);
   });
 
   it('a malformed manifest is CacheError BAD_MANIFEST', async () => {

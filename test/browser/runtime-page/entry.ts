@@ -7,19 +7,21 @@ import { registeredKernel } from '../../../packages/runtime/src/backends.js';
 
 /** Kernels to pretend `backend` lacks (a function cannot cross page.evaluate, this description can). */
 interface HoldBack { backend: string; kernels: string[] }
-type PageLoadOptions = Pick<LoadModelOptions, 'backend' | 'measure'> & { holdBack?: HoldBack };
+type PageLoadOptions = Pick<LoadModelOptions, 'backend' | 'measure' | 'assets'> & { holdBack?: HoldBack; recordProgress?: boolean };
 
 const models = new Map<number, Model>();
 let nextId = 1;
 
-function describeError(error: unknown): { name: string; code?: string; message: string; attempts?: unknown; ops?: unknown } {
-  const e = error as { name?: string; code?: string; message?: string; attempts?: unknown; ops?: unknown };
-  return { name: e?.name ?? 'Error', code: e?.code, message: e?.message ?? String(error), attempts: e?.attempts, ops: e?.ops };
+function describeError(error: unknown): { name: string; code?: string; message: string; attempts?: unknown; ops?: unknown; url?: string; missing?: unknown } {
+  const e = error as { name?: string; code?: string; message?: string; attempts?: unknown; ops?: unknown; url?: string; missing?: unknown };
+  return { name: e?.name ?? 'Error', code: e?.code, message: e?.message ?? String(error), attempts: e?.attempts, ops: e?.ops, url: e?.url, missing: e?.missing };
 }
 
 const api = {
-  async load(url: string, { holdBack, ...options }: PageLoadOptions = {}) {
+  async load(url: string, { holdBack, recordProgress, ...rest }: PageLoadOptions = {}) {
     const t0 = performance.now();
+    const progress: { phase: string; url?: string; loaded: number; total?: number }[] = [];
+    const options: LoadModelOptions = recordProgress ? { ...rest, onProgress: (p) => progress.push({ ...p }) } : rest;
     try {
       const model = await loadModel(url, holdBack
         ? { ...options, hasKernel: (b, k) => !(b === holdBack.backend && holdBack.kernels.includes(k)) && registeredKernel(b, k) }
@@ -37,6 +39,7 @@ const api = {
         placement: model.placement,
         inputs: model.inputs,
         outputs: model.outputs,
+        progress,
       };
     } catch (error) {
       return { ok: false as const, error: describeError(error) };

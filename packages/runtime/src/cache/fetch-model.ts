@@ -104,7 +104,8 @@ export async function fetchModelDetailed(url: string, options: FetchModelOptions
         'NO_HASH',
         absolute,
         `no sha256 to verify ${absolute}: the manifest ${manifestUrl} gave HTTP ${manifestError.status}. ` +
-          'Deploy it next to the model (createModelManifest / the Vite plugin), pass { sha256 }, or name another with { manifest }.',
+          `Deploy it next to the model: write JSON.stringify(await createModelManifest(modelBytes)) (from '@borde/runtime') ` +
+            `to the file served at ${manifestUrl}, e.g. in the script that builds the model; or pass { sha256 }, or name another manifest with { manifest }.`,
         { cause: manifestError },
       );
     }

@@ -102,5 +102,11 @@ export function positionsByName(
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'number') return `wasm exception ${error}`;
+  // A failed <script> or worker load rejects with its DOM event, which prints as "[object Event]".
+  if (typeof Event === 'function' && error instanceof Event) {
+    const target = error.target as { src?: string; url?: string } | null;
+    const what = target?.src || target?.url;
+    return `${error.type} event${what ? ` loading ${what}` : ''}`;
+  }
   return String(error);
 }
