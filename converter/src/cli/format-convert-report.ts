@@ -25,7 +25,7 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
   }
   const q = report.quantization;
   if (q) {
-    if (q.mode === 'int8') lines.push(`  calibration ${q.method} on ${q.samples} samples; model inputs/outputs ${q.io}`);
+    if (q.mode === 'int8' || q.mode === 'int16x8') lines.push(`  calibration ${q.method} on ${q.samples} samples; model inputs/outputs ${q.io}`);
     for (const p of q.ioParams ?? []) lines.push(`    ${p.name}: scale ${p.scale.toPrecision(6)}, zero point ${p.zeroPoint}`);
     if (q.quantizedWeights) lines.push(`  int8 weights ${q.quantizedWeights.length} tensor(s) (smaller ones stay float, as in TFLite)`);
     const kept = new Set(q.mixedPrecision?.kept.map((k) => k.index));

@@ -6,7 +6,7 @@ import { calibrate, type CalibrationMethod } from './calibrate.js';
 import { quantizeDynamicRange } from './dynamic-range.js';
 import { evaluateQuantized, type QuantizedEvaluation } from './evaluate.js';
 import { layerErrors, type LayerError } from './layer-error.js';
-import { quantizeInt8, type FloatFallback } from './quantize-int8.js';
+import { quantizeInt8, type FloatFallback, type Int8Options } from './quantize-int8.js';
 import { DEFAULT_BUDGET, holdOut, judgeBudget, type BudgetVerdict, type QualityBudget } from './budget.js';
 import { searchMixedPrecision, type KeptFloat } from './mixed-precision.js';
 
@@ -47,7 +47,7 @@ export interface QuantizeOptions {
 }
 
 export interface QuantizationReport {
-  mode: 'int8' | 'dynamic';
+  mode: 'int8' | 'int16x8' | 'dynamic';
   method?: CalibrationMethod;
   samples?: number;
   io?: 'float' | 'int8';
@@ -76,7 +76,7 @@ export interface QuantizationReport {
 export async function quantize(
   floatGraph: Graph,
   floatBytes: Uint8Array,
-  mode: 'int8' | 'dynamic',
+  mode: 'int8' | 'int16x8' | 'dynamic',
   options: QuantizeOptions,
   data: ResolvedData,
   progress: (event: ProgressEvent) => void,
@@ -109,8 +109,10 @@ export async function quantize(
   const method = options.calibrationMethod ?? 'minmax';
   progress({ step: 'calibrate', message: `${method} calibration on ${samples.length} samples` });
   const { ranges } = await calibrate(floatGraph, samples, { method, ...(options.percentile ? { percentile: options.percentile } : {}) });
-  progress({ step: 'quantize', message: 'full-integer int8 (TFLite int8 spec)' });
-  const int8Options = { io: options.io, perChannelDense: options.perChannelDense, strict: options.strict };
+  progress({ step: 'quantize', message: mode === 'int16x8' ? 'int16 activations, int8 weights (TFLite 16x8 mode)' : 'full-integer int8 (TFLite int8 spec)' });
+  const int8Options: Int8Options = {
+    io: options.io, perChannelDense: options.perChannelDense, strict: options.strict, ...(mode === 'int16x8' ? { activations: 'int16' } : {}),
+  };
   const int8 = quantizeInt8(floatGraph, ranges, int8Options);
   const int8Bytes = writeModel(int8.graph);
   progress({ step: 'evaluate', message: `comparing with the float model on ${evalSamples.length} ${on} samples` });

@@ -1,0 +1,110 @@
+// Issue #10: `--quantize int16x8` (TFLite's 16x8 mode: int16 symmetric activations, int8 per-channel weights,
+// int64 biases). The official interpreter (LiteRT) runs the files, the runtime's verifier accepts them, and
+// they track the float model far closer than int8 does.
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readModel, verifyGraph, writeModel, type Graph } from '@borde/tflite';
+import { seededInputs } from '@borde/converter/verify';
+import { createExecutor } from '@borde/runtime';
+import { openLiteRtModel } from '@borde/runtime/node';
+import { convert } from '../src/convert.js';
+import { FASHION_MNIST_MODEL, fashionMnistData } from './support/model-data.js';
+import { calibrate } from '../src/quantize/calibrate.js';
+import { quantizeInt8 } from '../src/quantize/quantize-int8.js';
+import { tinyCnn } from './support/tiny-cnn.js';
+
+const graph = tinyCnn();
+const specs = [{ name: 'image', dtype: 'float32' as const, shape: [1, 8, 8, 3], range: [0, 1] as [number, number] }];
+const calibration = Array.from({ length: 64 }, (_, i) => seededInputs(specs, 100 + i));
+const heldOut = Array.from({ length: 32 }, (_, i) => seededInputs(specs, 1000 + i));
+
+/** Largest |quantized - float| over the held-out samples, both run in LiteRT. */
+async function worstError(quantized: Graph): Promise<number> {
+  const floatModel = await openLiteRtModel(writeModel(graph));
+  const model = await openLiteRtModel(writeModel(quantized));
+  try {
+    let worst = 0;
+    for (const inputs of heldOut) {
+      const f = (await floatModel.run(inputs))[0]!.data as Float32Array;
+      const q = (await model.run(inputs))[0]!.data as Float32Array;
+      f.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - q[k]!))));
+    }
+    return worst;
+  } finally {
+    floatModel.close();
+    model.close();
+  }
+}
+
+describe('int16x8 quantization (TFLite 16x8 mode)', () => {
+  it('writes int16 activations (zero point 0), int8 per-channel weights and int64 biases; LiteRT runs it, 8x closer to float than int8', async () => {
+    const { ranges } = await calibrate(graph, calibration);
+    const int16 = quantizeInt8(graph, ranges, { activations: 'int16' });
+    expect(int16.floatOps).toEqual([]);
+    const written = readModel(writeModel(int16.graph));
+    verifyGraph(written); // the runtime's semantic verifier accepts every file the converter writes
+    const sub = written.subgraphs[0]!;
+    const byOp = (opcode: string) => sub.operators.filter((o) => o.opcode === opcode);
+    for (const op of byOp('CONV_2D').concat(byOp('DEPTHWISE_CONV_2D'), byOp('FULLY_CONNECTED'))) {
+      const [x, w, b] = op.inputs.map((i) => sub.tensors[i]!);
+      expect([x!.dtype, w!.dtype, b!.dtype, sub.tensors[op.outputs[0]!]!.dtype]).toEqual(['int16', 'int8', 'int64', 'int16']);
+      expect(w!.quantization!.zeroPoint.every((z) => z === 0)).toBe(true);
+    }
+    console.log('versions', sub.operators.map((o) => `${o.opcode} v${o.version}`).join(', '));
+    for (const t of sub.tensors.filter((t) => t.dtype === 'int16')) expect(t.quantization!.zeroPoint).toEqual([0]);
+    const softmax = sub.tensors[byOp('SOFTMAX')[0]!.outputs[0]!]!;
+    expect(softmax.quantization!.scale[0]).toBeCloseTo(1 / 32768, 12);
+    expect(byOp('ADD')[0]!.options!.potScaleInt16).toBe(false);
+    // Model inputs/outputs stay float: one QUANTIZE from float in (the other requantizes CONCATENATION's input), one DEQUANTIZE out.
+    expect(byOp('QUANTIZE').filter((o) => sub.tensors[o.inputs[0]!]!.dtype === 'float32')).toHaveLength(1);
+    expect(byOp('DEQUANTIZE')).toHaveLength(1);
+
+    const int8 = quantizeInt8(graph, ranges);
+    const [e16, e8] = [await worstError(int16.graph), await worstError(int8.graph)];
+    console.log(`tiny CNN softmax, worst |error| vs float on 32 held-out samples: int16x8 ${e16.toExponential(2)}, int8 ${e8.toExponential(2)}`);
+    expect(e16).toBeLessThan(2e-3);
+    expect(e16 * 8).toBeLessThan(e8);
+  });
+
+  it("runs in the runtime's tfjs engine (int16 values held as reals) within four int16 steps of LiteRT", async () => {
+    const { ranges } = await calibrate(graph, calibration);
+    const int16 = quantizeInt8(graph, ranges, { activations: 'int16' }).graph;
+    const liteRt = await openLiteRtModel(writeModel(int16));
+    const exec = await createExecutor(readModel(writeModel(int16)), { backends: ['cpu'] });
+    try {
+      let worst = 0;
+      for (const inputs of heldOut.slice(0, 8)) {
+        const theirs = (await liteRt.run(inputs))[0]!.data as Float32Array;
+        const ours = (await exec.run([inputs[0]!.data as Float32Array])).outputs[0]!.data as Float32Array;
+        theirs.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - ours[k]!))));
+      }
+      console.log(`tiny CNN int16x8: tfjs engine vs LiteRT worst |difference| ${worst.toExponential(2)} (int16 softmax step ${(1 / 32768).toExponential(2)})`);
+      expect(worst).toBeLessThanOrEqual(4 / 32768 + 1e-7);
+    } finally {
+      liteRt.close();
+      exec.dispose();
+    }
+  });
+});
+
+describe.skipIf(!existsSync(FASHION_MNIST_MODEL))('Fashion-MNIST CNN, --quantize int16x8', () => {
+  it('keeps 99.5% of float decisions on 1,000 test images, within the default budget with no op kept float', async () => {
+    const { calibration, test } = fashionMnistData(1000);
+    const { bytes, report } = await convert(FASHION_MNIST_MODEL, { quantize: 'int16x8', calibration, evalData: test });
+    const q = report.quantization!;
+    const worst = Math.max(...q.evaluation!.outputs.map((o) => o.maxError));
+    const mean = q.evaluation!.outputs[0]!.meanError;
+    const int8 = (await convert(FASHION_MNIST_MODEL, { quantize: 'int8', calibration, evalData: test, verify: false })).report.quantization!.evaluation!;
+    console.log(`fashion-mnist int16x8: accuracy float ${q.evaluation!.accuracy!.float}, int16x8 ${q.evaluation!.accuracy!.int8}, ` +
+      `agreement ${q.evaluation!.agreement} (int8 ${int8.agreement}), mean |error|/range ${mean.toExponential(2)} (int8 ${int8.outputs[0]!.meanError.toExponential(2)}), ` +
+      `worst ${worst.toExponential(2)} (int8 ${int8.outputs[0]!.maxError.toExponential(2)}); ${report.float32Bytes} -> ${report.outputBytes} B`);
+    expect(q.mode).toBe('int16x8');
+    expect(q.budget!.passed).toBe(true);
+    expect(q.mixedPrecision).toBeUndefined();
+    expect(q.floatOps).toEqual([]);
+    expect(q.evaluation!.agreement).toBeGreaterThanOrEqual(0.995);
+    expect(mean).toBeLessThan(int8.outputs[0]!.meanError / 2);
+    const sub = readModel(bytes).subgraphs[0]!;
+    expect(sub.operators.filter((o) => o.opcode === 'CONV_2D').every((o) => sub.tensors[o.inputs[0]!]!.dtype === 'int16')).toBe(true);
+  }, 120_000);
+});
