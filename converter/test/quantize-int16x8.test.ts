@@ -1,7 +1,9 @@
 // Issue #10: `--quantize int16x8` (TFLite's 16x8 mode: int16 symmetric activations, int8 per-channel weights,
 // int64 biases). The official interpreter (LiteRT) runs the files, the runtime's verifier accepts them, and
 // they track the float model far closer than int8 does.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readModel, verifyGraph, writeModel, type Graph } from '@borde/tflite';
 import { seededInputs } from '@borde/converter/verify';
@@ -9,11 +11,18 @@ import { createExecutor } from '@borde/runtime';
 import { openLiteRtModel } from '@borde/runtime/node';
 import { convert } from '../src/convert.js';
 import { FASHION_MNIST_MODEL, fashionMnistData } from './support/model-data.js';
+import { twoHeadModel, twoHeadSamples } from './support/two-head-model.js';
 import { calibrate } from '../src/quantize/calibrate.js';
 import { quantizeInt8 } from '../src/quantize/quantize-int8.js';
 import { tinyCnn } from './support/tiny-cnn.js';
 
 const graph = tinyCnn();
+const dir = mkdtempSync(join(tmpdir(), 'borde-int16-'));
+const tmpFile = (bytes: Uint8Array): string => {
+  const path = join(dir, `model-${Math.random().toString(36).slice(2)}.tflite`);
+  writeFileSync(path, bytes);
+  return path;
+};
 const specs = [{ name: 'image', dtype: 'float32' as const, shape: [1, 8, 8, 3], range: [0, 1] as [number, number] }];
 const calibration = Array.from({ length: 64 }, (_, i) => seededInputs(specs, 100 + i));
 const heldOut = Array.from({ length: 32 }, (_, i) => seededInputs(specs, 1000 + i));
@@ -84,6 +93,40 @@ describe('int16x8 quantization (TFLite 16x8 mode)', () => {
       liteRt.close();
       exec.dispose();
     }
+  });
+});
+
+describe('the mixed-precision search with int16', () => {
+  // With per-channel dense weights the two-head model's loss is all in the shared activation's int8 step,
+  // which int16 fixes (per-tensor weights lose the class logits in the weights, and only float helps there).
+  it('--mixed-precision-to int16 gives the guilty ops int16 activations in an int8 model; LiteRT runs it within budget', async () => {
+    const model = writeModel(twoHeadModel());
+    const samples = twoHeadSamples(100);
+    const { bytes, report } = await convert(tmpFile(model), { quantize: 'int8', calibration: samples, perChannelDense: true, mixedPrecisionTarget: 'int16' });
+    const m = report.quantization!.mixedPrecision!;
+    expect(report.quantization!.budget!.passed).toBe(true);
+    expect(m.kept.map((k) => `${k.opcode} ${k.name} ${k.precision}`).sort()).toEqual(['FULLY_CONNECTED heads int16', 'SLICE logits int16']);
+    const slice = m.kept.find((k) => k.sqnrDropDb !== undefined)!;
+    // Per-choice latency, op alone in LiteRT: XNNPACK runs int8 and float, int16 falls back to reference kernels.
+    expect(slice.latencyMs).toMatchObject({ int8: expect.any(Number), int16: expect.any(Number), float: expect.any(Number) });
+    expect(m.latencyMs).toMatchObject({ float: expect.any(Number), quantized: expect.any(Number), mixed: expect.any(Number) });
+    console.log(`two-head, search to int16: ${slice.opcode} alone ${JSON.stringify(slice.latencyMs)}, models ${JSON.stringify(m.latencyMs)}; ${m.int8Bytes} -> ${m.bytes} B`);
+    expect(report.quantization!.floatOps).toEqual([]);
+    const sub = readModel(bytes).subgraphs[0]!;
+    const heads = sub.operators.find((o) => o.opcode === 'FULLY_CONNECTED' && sub.tensors[o.outputs[0]!]!.name === 'heads')!;
+    expect(heads.inputs.map((i) => sub.tensors[i]!.dtype)).toEqual(['int16', 'int8', 'int64']);
+    // The int8 trunk hands over through QUANTIZE int8 -> int16, and the softmax gets int8 back.
+    expect(sub.operators.some((o) => o.opcode === 'QUANTIZE' && sub.tensors[o.inputs[0]!]!.dtype === 'int8' && sub.tensors[o.outputs[0]!]!.dtype === 'int16')).toBe(true);
+  });
+
+  it('the default search prefers float unless int16 is clearly faster, and says so with the figures', async () => {
+    const { report } = await convert(tmpFile(writeModel(twoHeadModel())), { quantize: 'int8', calibration: twoHeadSamples(100), perChannelDense: true });
+    const best = report.quantization!.mixedPrecision!.kept.find((k) => k.sqnrDropDb !== undefined)!;
+    const l = best.latencyMs!;
+    console.log(`two-head, default search: ${best.opcode} '${best.name}' -> ${best.precision}, alone ${JSON.stringify(l)}`);
+    expect(best.precision).toBe(l.int16! < 0.8 * l.float ? 'int16' : 'float');
+    if (best.precision === 'float') expect(best.reason).toMatch(/float is exact and int16 is not clearly faster in LiteRT/);
+    expect(report.quantization!.budget!.passed).toBe(true);
   });
 });
 

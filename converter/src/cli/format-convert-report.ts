@@ -1,5 +1,5 @@
 import type { ConvertReport } from '../convert.js';
-import { formatBytes, formatHistogram } from './format-numbers.js';
+import { formatBytes, formatHistogram, formatMs } from './format-numbers.js';
 
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -42,9 +42,15 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
     }
     if (q.mixedPrecision) {
       const m = q.mixedPrecision;
-      lines.push(`  mixed       ${m.kept.length} op(s) kept float by the search in ${m.rounds} round(s); size ` +
-        `${formatBytes(m.int8Bytes)} all-int8 -> ${formatBytes(m.bytes)} (+${formatBytes(m.bytes - m.int8Bytes)})`);
-      for (const k of m.kept) lines.push(`    operators[${k.index}] ${k.opcode} '${k.name}': ${k.reason}`);
+      const int16 = m.kept.filter((k) => k.precision === 'int16').length;
+      lines.push(`  mixed       ${m.kept.length - int16} op(s) kept float, ${int16} given int16 activations by the search in ${m.rounds} round(s); size ` +
+        `${formatBytes(m.int8Bytes)} all-${q.mode} -> ${formatBytes(m.bytes)} (+${formatBytes(m.bytes - m.int8Bytes)})`);
+      lines.push(`  latency     LiteRT median per run: float ${formatMs(m.latencyMs.float)}, all-${q.mode} ${formatMs(m.latencyMs.quantized)}, mixed ${formatMs(m.latencyMs.mixed)}`);
+      for (const k of m.kept) {
+        const l = k.latencyMs;
+        const cost = l ? ` [op alone: int8 ${formatMs(l.int8)}, int16 ${l.int16 !== undefined ? formatMs(l.int16) : l.int16Refused ? 'refused by LiteRT' : 'no kernel'}, float ${formatMs(l.float)}]` : '';
+        lines.push(`    operators[${k.index}] ${k.opcode} '${k.name}' -> ${k.precision}: ${k.reason}${cost}`);
+      }
     }
     if (q.layers?.length) {
       lines.push('  worst layers (SQNR of int8 activations vs float, dB)');

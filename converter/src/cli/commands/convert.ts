@@ -44,6 +44,7 @@ interface ConvertFlags {
   logits?: string[];
   allowDegraded?: boolean;
   mixedPrecision: boolean;
+  mixedPrecisionTo: 'fastest' | 'int16' | 'float';
 }
 
 /** `borde convert <model> -o <out.tflite> [--quantize int8 --calibration <data>] [--json] [--no-verify]`. */
@@ -89,6 +90,8 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .option('--max-decision-step <p>', 'quality budget for score and --logits outputs: largest probability step near 0.5 (default 0.02)', fraction('--max-decision-step'))
     .option('--allow-degraded', 'write a quantized model even when it misses the quality budget')
     .option('--no-mixed-precision', 'do not keep ops in float when int8 misses the quality budget')
+    .addOption(new Option('--mixed-precision-to <precision>', 'where the search moves an op out of int8: the faster of int16 and float in LiteRT, or always one')
+      .choices(['fastest', 'int16', 'float']).default('fastest'))
     .option('--json', 'print the report as JSON on stdout')
     .option('--no-verify', 'skip verifying the float model against the source')
     .action(async (source: string, flags: ConvertFlags) => {
@@ -155,5 +158,6 @@ function convertOptions(flags: ConvertFlags): ConvertOptions {
     ...(flags.logits ? { logitOutputs: flags.logits } : {}),
     allowDegraded: Boolean(flags.allowDegraded),
     mixedPrecision: flags.mixedPrecision,
+    mixedPrecisionTarget: flags.mixedPrecisionTo,
   };
 }
