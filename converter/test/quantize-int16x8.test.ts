@@ -1,7 +1,7 @@
 // Issue #10: `--quantize int16x8` (TFLite's 16x8 mode: int16 symmetric activations, int8 per-channel weights,
 // int64 biases). The official interpreter (LiteRT) runs the files, the runtime's verifier accepts them, and
 // they track the float model far closer than int8 does.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { openLiteRtModel } from '@borde/runtime/node';
 import { convert } from '../src/convert.js';
 import { FASHION_MNIST_MODEL, fashionMnistData } from './support/model-data.js';
 import { twoHeadModel, twoHeadSamples } from './support/two-head-model.js';
+import { runCli } from './support/run-cli.js';
 import { calibrate } from '../src/quantize/calibrate.js';
 import { quantizeInt8 } from '../src/quantize/quantize-int8.js';
 import { tinyCnn } from './support/tiny-cnn.js';
@@ -127,6 +128,25 @@ describe('the mixed-precision search with int16', () => {
     expect(best.precision).toBe(l.int16! < 0.8 * l.float ? 'int16' : 'float');
     if (best.precision === 'float') expect(best.reason).toMatch(/float is exact and int16 is not clearly faster in LiteRT/);
     expect(report.quantization!.budget!.passed).toBe(true);
+  });
+});
+
+describe('borde convert --quantize int16x8', () => {
+  it('writes a 16x8 file and reports it; --io int8 is refused with the fix', async () => {
+    const model = tmpFile(writeModel(tinyCnn()));
+    const data = join(dir, 'calibration.json');
+    writeFileSync(data, JSON.stringify(calibration.map(([x]) => Array.from(x!.data as Float32Array))));
+    const out = join(dir, 'cnn-16x8.tflite');
+    const run = await runCli(['convert', model, '-o', out, '--quantize', 'int16x8', '--calibration', data, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.mode).toBe('int16x8');
+    expect(report.quantization).toMatchObject({ mode: 'int16x8', budget: { passed: true }, floatOps: [] });
+    const sub = readModel(new Uint8Array(readFileSync(out))).subgraphs[0]!;
+    expect(sub.tensors.filter((t) => t.dtype === 'int16').length).toBeGreaterThan(5);
+    const refused = await runCli(['convert', model, '-o', join(dir, 'no.tflite'), '--quantize', 'int16x8', '--calibration', data, '--io', 'int8']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--io int8 is for --quantize int8; int16x8 models take and give float tensors/);
   });
 });
 
