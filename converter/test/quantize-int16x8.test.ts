@@ -95,6 +95,29 @@ describe('int16x8 quantization (TFLite 16x8 mode)', () => {
       exec.dispose();
     }
   });
+
+  it("the tfjs engine reads int64 biases beyond int32 (16x8's fine input scales make large bias levels)", async () => {
+    const big = tinyCnn();
+    const bias = big.subgraphs[0]!.tensors.find((t) => t.name === 'dense/bias')!;
+    bias.data = new Uint8Array(Float32Array.of(3e4, -3e4, 2.5e4, -2.5e4, 2.8e4).buffer);
+    const { ranges } = await calibrate(big, calibration);
+    const int16 = quantizeInt8(big, ranges, { activations: 'int16' }).graph;
+    const sub = int16.subgraphs[0]!;
+    const stored = sub.tensors.find((t) => t.name === 'dense/bias' && t.dtype === 'int64')!;
+    const levels = new BigInt64Array(stored.data!.slice().buffer);
+    expect(levels.some((v) => v > 2n ** 31n || v < -(2n ** 31n))).toBe(true);
+    const liteRt = await openLiteRtModel(writeModel(int16));
+    const exec = await createExecutor(readModel(writeModel(int16)), { backends: ['cpu'] });
+    try {
+      const theirs = (await liteRt.run(heldOut[0]!))[0]!.data as Float32Array;
+      const ours = (await exec.run([heldOut[0]![0]!.data as Float32Array])).outputs[0]!.data as Float32Array;
+      // Logits near 3e4 held as float32 reals (steps of 0.002) move the softmax by a few more int16 steps.
+      theirs.forEach((v, k) => expect(Math.abs(v - ours[k]!)).toBeLessThanOrEqual(1e-3));
+    } finally {
+      liteRt.close();
+      exec.dispose();
+    }
+  });
 });
 
 describe('the mixed-precision search with int16', () => {
