@@ -40,15 +40,19 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
       if (e.accuracy) lines.push(`  accuracy    float ${percent(e.accuracy.float)}, ${q.mode} ${percent(e.accuracy.int8)}`);
       lines.push(...formatQuality(q));
     }
+    const l = q.latencyMs;
+    if (l) {
+      lines.push(`  latency     LiteRT median per run: float ${formatMs(l.float)}, all-${q.mode} ${formatMs(l.quantized)}` +
+        (l.mixed !== undefined ? `, mixed ${formatMs(l.mixed)}` : ''));
+    }
     if (q.mixedPrecision) {
       const m = q.mixedPrecision;
       const int16 = m.kept.filter((k) => k.precision === 'int16').length;
       lines.push(`  mixed       ${m.kept.length - int16} op(s) kept float, ${int16} given int16 activations by the search in ${m.rounds} round(s); size ` +
         `${formatBytes(m.int8Bytes)} all-${q.mode} -> ${formatBytes(m.bytes)} (+${formatBytes(m.bytes - m.int8Bytes)})`);
-      lines.push(`  latency     LiteRT median per run: float ${formatMs(m.latencyMs.float)}, all-${q.mode} ${formatMs(m.latencyMs.quantized)}, mixed ${formatMs(m.latencyMs.mixed)}`);
       for (const k of m.kept) {
-        const l = k.latencyMs;
-        const cost = l ? ` [op alone: int8 ${formatMs(l.int8)}, int16 ${l.int16 !== undefined ? formatMs(l.int16) : l.int16Refused ? 'refused by LiteRT' : 'no kernel'}, float ${formatMs(l.float)}]` : '';
+        const op = k.latencyMs;
+        const cost = op ? ` [op alone: int8 ${formatMs(op.int8)}, int16 ${op.int16 !== undefined ? formatMs(op.int16) : op.int16Refused ? 'refused by LiteRT' : 'no kernel'}, float ${formatMs(op.float)}]` : '';
         lines.push(`    operators[${k.index}] ${k.opcode} '${k.name}' -> ${k.precision}: ${k.reason}${cost}`);
       }
     }
