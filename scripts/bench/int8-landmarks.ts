@@ -48,7 +48,7 @@ const MODELS: BenchModel[] = [
   },
 ];
 
-const VARIANTS = 6;
+const VARIANTS = 4;
 
 interface Row {
   model: string;
@@ -78,7 +78,7 @@ async function run(model: BenchModel, mode: 'int8' | 'int16x8'): Promise<Row> {
   // allowDegraded: the CLI would refuse (QUALITY_BUDGET, exit 1) a model over budget; the bench wants its table.
   const options: ConvertOptions = { quantize: mode, calibration, evalData: { samples: judged }, logitOutputs: model.logits, verify: false, allowDegraded: true };
   const start = performance.now();
-  const { bytes, report } = await convert(path, options);
+  const { bytes, report } = await convert(path, { ...options, onProgress: (e) => process.env.BORDE_BENCH_VERBOSE && console.error(`  ${model.name} ${mode}: ${e.step} ${e.message}`) });
   const seconds = (performance.now() - start) / 1000;
   const float = await convert(path, { verify: false });
   const latencyMs = { float: await modelLatencyMs(float.bytes, judged[0]!), quantized: await modelLatencyMs(bytes, judged[0]!) };
@@ -115,14 +115,17 @@ function print(rows: Row[]): void {
     `(calibrated on ${[...CALIBRATION_PHOTOS].join(', ')}), ${VARIANTS} jittered crops per box; LiteRT median ms per run on one crop`);
 }
 
-const only = process.argv[2];
+// `pnpm bench:int8 [model] [int8|int16x8]`: one model or all, one mode or both.
+const [only, onlyMode] = process.argv.slice(2);
 const rows: Row[] = [];
 for (const model of MODELS.filter((m) => !only || m.name === only)) {
-  for (const mode of ['int8', 'int16x8'] as const) {
+  for (const mode of (['int8', 'int16x8'] as const).filter((m) => !onlyMode || m === onlyMode)) {
     rows.push(await run(model, mode));
     console.error(`${model.name} ${mode}: ${rows.at(-1)!.written ? 'within budget' : 'over budget'} (${rows.at(-1)!.seconds.toFixed(0)} s)`);
+    print(rows.slice(-1));
   }
 }
+console.log('\n== all');
 print(rows);
 // A model int8 cannot serve within the budget, even with mixed precision, is a failure of this proof.
 if (rows.some((r) => r.mode === 'int8' && !r.written)) process.exit(1);

@@ -60,6 +60,8 @@ export interface MixedPrecisionInput {
   logits: ReadonlySet<string>;
   /** Where an op out of int8 goes: the faster of int16 and float in LiteRT (default), or always one of them. */
   target?: MixedPrecisionTarget;
+  /** Told once per round: what moved out of int8 and what still misses. */
+  progress?: (message: string) => void;
   /** The all-int8 model and its evaluation, already made. */
   start: Int8Result & { bytes: Uint8Array; evaluation: QuantizedEvaluation };
 }
@@ -161,6 +163,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
     const evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes, graph: result.graph }, samples, labels, on, logits);
     current = { ...result, bytes, evaluation };
     verdict = judgeBudget(evaluation, budget);
+    input.progress?.(`round ${rounds}: ${keep.size} op(s) float, ${int16.size} int16; ` +
+      (verdict.passed ? 'the budget holds' : `still missing: ${verdict.misses.map((m) => `${m.output} ${m.measure}`).join(', ')}`));
   }
   return { ...current, verdict, kept, int8Bytes: start.bytes.byteLength, rounds };
 }

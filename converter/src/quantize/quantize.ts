@@ -136,6 +136,7 @@ export async function quantize(
     const mixed = await searchMixedPrecision({
       floatGraph, floatBytes, ranges, options: int8Options, budget, samples: evalSamples, labels, on, logits, start: chosen,
       ...(options.mixedPrecisionTarget ? { target: options.mixedPrecisionTarget } : {}),
+      progress: (message) => progress({ step: 'evaluate', message: `mixed precision ${message}` }),
     });
     mixedPrecision = { kept: mixed.kept, int8Bytes: mixed.int8Bytes, bytes: mixed.bytes.byteLength, rounds: mixed.rounds };
     chosen = mixed;
