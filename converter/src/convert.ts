@@ -12,7 +12,7 @@ import { quantize, resolveData, type QuantizeOptions, type QuantizationReport } 
 import { spendTfjsNodeBanner } from './tfjs-quiet.js';
 
 /** float32 (default), float16 weights, dynamic-range int8 weights, or full-integer int8. */
-export type QuantizeMode = 'none' | 'float16' | 'dynamic' | 'int8';
+export type QuantizeMode = 'none' | 'float16' | 'dynamic' | 'int8' | 'int16x8';
 
 export interface ConvertOptions extends QuantizeOptions {
   quantize?: QuantizeMode;
@@ -90,9 +90,12 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
   const progress = options.onProgress ?? (() => {});
   spendTfjsNodeBanner();
   const mode: QuantizeMode = options.quantize ?? (options.float16 ? 'float16' : 'none');
-  if (mode === 'int8' && !options.calibration) {
-    throw new ConverterError('INVALID_OPTIONS', 'full-integer int8 needs representative data: pass --calibration <images folder | ' +
-      '.csv | .json | .npy | .js module> with 100-500 samples, or use --quantize dynamic, which needs none');
+  if (mode === 'int16x8' && options.io === 'int8') {
+    throw new ConverterError('INVALID_OPTIONS', '--io int8 is for --quantize int8; int16x8 models take and give float tensors (drop --io)');
+  }
+  if ((mode === 'int8' || mode === 'int16x8') && !options.calibration) {
+    throw new ConverterError('INVALID_OPTIONS', `full-integer ${mode} needs representative data: pass --calibration <images folder | ' +
+      '.csv | .json | .npy | .js module> with 100-500 samples, or use --quantize dynamic, which needs none`);
   }
 
   progress({ step: 'import', message: `importing ${sourcePath}` });
@@ -125,7 +128,7 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
     let graph = floatGraph;
     let quantization: QuantizationReport | undefined;
     if (mode === 'float16') graph = toFloat16Weights(floatGraph);
-    if (mode === 'dynamic' || mode === 'int8') {
+    if (mode === 'dynamic' || mode === 'int8' || mode === 'int16x8') {
       const result = await quantize(floatGraph, floatBytes, mode, options, data, progress);
       graph = result.graph;
       quantization = result.report;

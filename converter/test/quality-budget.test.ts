@@ -136,7 +136,8 @@ describe('borde convert: the budget on the command line', () => {
     const mixedPath = join(dir, 'mixed.tflite');
     const mixed = await runCli(['convert', model, '-o', mixedPath, '--quantize', 'int8', '--calibration', calibrationJson]);
     expect(mixed.code, mixed.stderr).toBe(0);
-    expect(mixed.stdout).toMatch(/mixed +2 op\(s\) kept float by the search/);
+    expect(mixed.stdout).toMatch(/mixed +2 op\(s\) kept float, 0 given int16 activations by the search/);
+    expect(mixed.stdout).toMatch(/latency +LiteRT median per run: float [0-9.]+ ms, all-int8 [0-9.]+ ms, mixed [0-9.]+ ms/);
     expect(mixed.stdout).toMatch(/SLICE 'logits'/);
     expect(readFileSync(mixedPath).byteLength).toBeGreaterThan(readFileSync(degraded).byteLength);
   });

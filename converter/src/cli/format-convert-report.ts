@@ -1,5 +1,5 @@
 import type { ConvertReport } from '../convert.js';
-import { formatBytes, formatHistogram, groupThousands } from './format-numbers.js';
+import { formatBytes, formatHistogram, formatMs, groupThousands } from './format-numbers.js';
 
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -28,7 +28,7 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
   }
   const q = report.quantization;
   if (q) {
-    if (q.mode === 'int8') lines.push(`  calibration ${q.method} on ${q.samples} samples; model inputs/outputs ${q.io}`);
+    if (q.mode === 'int8' || q.mode === 'int16x8') lines.push(`  calibration ${q.method} on ${q.samples} samples; model inputs/outputs ${q.io}`);
     for (const p of q.ioParams ?? []) lines.push(`    ${p.name}: scale ${p.scale.toPrecision(6)}, zero point ${p.zeroPoint}`);
     if (q.quantizedWeights) lines.push(`  int8 weights ${q.quantizedWeights.length} tensor(s) (smaller ones stay float, as in TFLite)`);
     const kept = new Set(q.mixedPrecision?.kept.map((k) => k.index));
@@ -43,11 +43,21 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
       if (e.accuracy) lines.push(`  accuracy    float ${percent(e.accuracy.float)}, ${q.mode} ${percent(e.accuracy.int8)}`);
       lines.push(...formatQuality(q));
     }
+    const l = q.latencyMs;
+    if (l) {
+      lines.push(`  latency     LiteRT median per run: float ${formatMs(l.float)}, all-${q.mode} ${formatMs(l.quantized)}` +
+        (l.mixed !== undefined ? `, mixed ${formatMs(l.mixed)}` : ''));
+    }
     if (q.mixedPrecision) {
       const m = q.mixedPrecision;
-      lines.push(`  mixed       ${m.kept.length} op(s) kept float by the search in ${m.rounds} round(s); size ` +
-        `${formatBytes(m.int8Bytes)} all-int8 -> ${formatBytes(m.bytes)} (+${formatBytes(m.bytes - m.int8Bytes)})`);
-      for (const k of m.kept) lines.push(`    operators[${k.index}] ${k.opcode} '${k.name}': ${k.reason}`);
+      const int16 = m.kept.filter((k) => k.precision === 'int16').length;
+      lines.push(`  mixed       ${m.kept.length - int16} op(s) kept float, ${int16} given int16 activations by the search in ${m.rounds} round(s); size ` +
+        `${formatBytes(m.int8Bytes)} all-${q.mode} -> ${formatBytes(m.bytes)} (+${formatBytes(m.bytes - m.int8Bytes)})`);
+      for (const k of m.kept) {
+        const op = k.latencyMs;
+        const cost = op ? ` [op alone: int8 ${formatMs(op.int8)}, int16 ${op.int16 !== undefined ? formatMs(op.int16) : op.int16Refused ? 'refused by LiteRT' : 'no kernel'}, float ${formatMs(op.float)}]` : '';
+        lines.push(`    operators[${k.index}] ${k.opcode} '${k.name}' -> ${k.precision}: ${k.reason}${cost}`);
+      }
     }
     if (q.layers?.length) {
       lines.push('  worst layers (SQNR of int8 activations vs float, dB)');

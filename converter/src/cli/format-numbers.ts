@@ -33,3 +33,8 @@ export function formatHistogram(histogram: Record<string, number>): string {
     .map(([op, n]) => `${op} x${n}`)
     .join(', ');
 }
+
+/** 0.042 ms, 12.3 ms: latencies from benchmarks, sub-millisecond ones with three decimals. */
+export function formatMs(value: number): string {
+  return `${value < 1 ? value.toFixed(3) : value.toFixed(1)} ms`;
+}

@@ -22,13 +22,15 @@ export function decisionSteps(graph: Graph, names: { logits: ReadonlySet<string>
   return steps;
 }
 
-/** The step of the int8 tensor an output is read from (itself, or the input of its DEQUANTIZE); 0 if float. */
+/** The step of the int8/int16 tensor an output is read from (itself, or the input of its DEQUANTIZE); 0 if float. */
 function quantizationStep(graph: Graph, index: number, producer: Map<number, number>): number {
   const sub = graph.subgraphs[0]!;
   const tensor = sub.tensors[index]!;
-  if (tensor.dtype === 'int8') return tensor.quantization?.scale[0] ?? 0;
+  if (QUANTIZED.has(tensor.dtype)) return tensor.quantization?.scale[0] ?? 0;
   const op = sub.operators[producer.get(index) ?? -1];
   if (op?.opcode !== 'DEQUANTIZE') return 0;
   const source = sub.tensors[op.inputs[0]!]!;
-  return source.dtype === 'int8' ? source.quantization?.scale[0] ?? 0 : 0;
+  return QUANTIZED.has(source.dtype) ? source.quantization?.scale[0] ?? 0 : 0;
 }
+
+const QUANTIZED: ReadonlySet<string> = new Set(['int8', 'int16']);

@@ -81,3 +81,25 @@ export function int8Rule(opcode: string, options: { perChannelDense: boolean }):
       return undefined;
   }
 }
+
+/**
+ * Operators TFLite's 16x8 mode quantizes with int16 activations (the ops whose reference kernels have an int16
+ * path: `quantizable_int16` in tools/optimize/operator_property.cc), among those with an int8 rule above. The
+ * others (RELU/RELU6, HARD_SWISH, PRELU, RESIZE_*, SPACE_TO_BATCH_ND, ...) have no int16 kernel: in 16x8 mode
+ * they stay float between DEQUANTIZE and QUANTIZE, as the TFLite converter leaves them.
+ */
+const INT16_OPS: ReadonlySet<string> = new Set([
+  'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'TRANSPOSE_CONV',
+  'SOFTMAX', 'LOGISTIC', 'TANH',
+  'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'PAD', 'PADV2', 'TRANSPOSE', 'SLICE',
+  'STRIDED_SLICE', 'GATHER', 'REDUCE_MAX', 'SPLIT', 'SPLIT_V', 'UNPACK',
+  'CONCATENATION', 'MAXIMUM', 'MINIMUM', 'PACK',
+  'ADD', 'SUB', 'MUL', 'MEAN', 'LEAKY_RELU',
+]);
+
+export function hasInt16Kernel(opcode: string): boolean {
+  return INT16_OPS.has(opcode);
+}
+
+/** The int16 form of a kernel-fixed output: SOFTMAX, LOGISTIC and TANH all write 1/32768, zero point 0. */
+export const INT16_FIXED_OUTPUT = { scale: 1 / 32768, zeroPoint: 0 };

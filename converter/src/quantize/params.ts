@@ -12,6 +12,10 @@ export interface QuantParams {
 
 export const INT8_MIN = -128;
 export const INT8_MAX = 127;
+export const INT16_MAX = 32767;
+
+/** Storage of quantized activations: int8 (the int8 spec) or int16 (TFLite's 16x8 mode). */
+export type ActivationType = 'int8' | 'int16';
 
 // TFLite's one rounding rule (C's std::round: halves away from zero), shared with the runtime.
 export { roundHalfAwayFromZero };
@@ -32,6 +36,20 @@ export function activationParams(min: number, max: number, qmin = INT8_MIN, qmax
   const zeroFromMin = qmin - lo / scale;
   const zeroPoint = zeroFromMin < qmin ? qmin : zeroFromMin > qmax ? qmax : roundHalfAwayFromZero(zeroFromMin);
   return { scale, zeroPoint };
+}
+
+/**
+ * Symmetric int16 activation parameters (TFLite's 16x8 mode: zero point 0, scale max|range| / 32767, as
+ * quantization_utils.cc's SymmetricPerLayerQuantization computes them for int16).
+ */
+export function int16ActivationParams(min: number, max: number): QuantParams {
+  const scale = f32(Math.max(Math.abs(min), Math.abs(max)) / INT16_MAX);
+  return { scale: scale > 0 ? scale : 1, zeroPoint: 0 };
+}
+
+/** Activation parameters for the storage type. */
+export function activationParamsFor(type: ActivationType, min: number, max: number): QuantParams {
+  return type === 'int16' ? int16ActivationParams(min, max) : activationParams(min, max);
 }
 
 /** Symmetric scale for weights in [-127, 127] (zero point 0), from the largest magnitude. */
@@ -69,27 +87,42 @@ export function quantizeSymmetric(
   return { data, scales };
 }
 
-/** int32 bias with scale inputScale * weightScale[c] and zero point 0, as TFLite's integer kernels expect. */
+/** Bias levels at scale inputScale * weightScale[c] (zero point 0), as TFLite's integer kernels expect. */
+function biasLevels(values: Float32Array, inputScale: number, weightScales: readonly number[]): { levels: number[]; scales: number[] } {
+  const perChannel = weightScales.length > 1;
+  const scales = perChannel ? weightScales.map((w) => f32(inputScale * w)) : [f32(inputScale * weightScales[0]!)];
+  const levels = Array.from(values, (v, i) => roundHalfAwayFromZero(v / scales[perChannel ? i : 0]!));
+  return { levels, scales };
+}
+
+/** int32 bias for int8 activations. */
 export function quantizeBias(values: Float32Array, inputScale: number, weightScales: readonly number[]): {
   data: Int32Array;
   scales: number[];
 } {
-  const perChannel = weightScales.length > 1;
-  const scales = perChannel ? weightScales.map((w) => f32(inputScale * w)) : [f32(inputScale * weightScales[0]!)];
-  const data = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const q = roundHalfAwayFromZero(values[i]! / scales[perChannel ? i : 0]!);
-    data[i] = Math.max(-(2 ** 31) + 1, Math.min(2 ** 31 - 1, q));
-  }
-  return { data, scales };
+  const { levels, scales } = biasLevels(values, inputScale, weightScales);
+  return { data: Int32Array.from(levels, (q) => Math.max(-(2 ** 31) + 1, Math.min(2 ** 31 - 1, q))), scales };
 }
 
-/** Asymmetric per-tensor quantization of a float constant that is read as an activation (e.g. ADD's operand). */
-export function quantizeAsymmetric(values: Float32Array, params: QuantParams): Int8Array {
-  const out = new Int8Array(values.length);
+/**
+ * int64 bias for 16x8 convolutions and fully connected layers (TFLite's 16x8 spec: int16 x int8 sums
+ * outgrow what an int32 bias can offset): the same scales, no int32 clamp.
+ */
+export function quantizeBias64(values: Float32Array, inputScale: number, weightScales: readonly number[]): {
+  data: BigInt64Array;
+  scales: number[];
+} {
+  const { levels, scales } = biasLevels(values, inputScale, weightScales);
+  return { data: BigInt64Array.from(levels, (q) => BigInt(q)), scales };
+}
+
+/** Per-tensor quantization of a float constant that is read as an activation (e.g. ADD's operand). */
+export function quantizeAsymmetric(values: Float32Array, params: QuantParams, type: ActivationType = 'int8'): Int8Array | Int16Array {
+  const out = type === 'int16' ? new Int16Array(values.length) : new Int8Array(values.length);
+  const [lo, hi] = type === 'int16' ? [-INT16_MAX - 1, INT16_MAX] : [INT8_MIN, INT8_MAX];
   for (let i = 0; i < values.length; i++) {
     const q = roundHalfAwayFromZero(values[i]! / params.scale) + params.zeroPoint;
-    out[i] = Math.max(INT8_MIN, Math.min(INT8_MAX, q));
+    out[i] = Math.max(lo, Math.min(hi, q));
   }
   return out;
 }

@@ -1,11 +1,13 @@
 import type { Graph, Operator, Quantization, Subgraph, Tensor } from '@borde/tflite';
 import { ConverterError } from '../errors.js';
-import { int8Rule, type Int8Rule } from './op-rules.js';
+import { hasInt16Kernel, INT16_FIXED_OUTPUT, int8Rule, type Int8Rule } from './op-rules.js';
 import {
-  activationParams,
+  activationParamsFor,
   quantizeAsymmetric,
   quantizeBias,
+  quantizeBias64,
   quantizeSymmetric,
+  type ActivationType,
   type QuantParams,
 } from './params.js';
 import { floatConstant, type Range } from './ranges.js';
@@ -19,6 +21,13 @@ export interface Int8Options {
   strict?: boolean;
   /** Operator indices to keep in float whatever their rule (the mixed-precision search), with the reason. */
   keepFloat?: ReadonlyMap<number, string>;
+  /**
+   * Activation storage of every quantized op: int8 (default), or int16 (TFLite's 16x8 mode: int16 symmetric
+   * activations, int8 per-channel weights, int64 bias); in 16x8 mode ops without an int16 kernel stay float.
+   */
+  activations?: ActivationType;
+  /** Operator indices to run with int16 activations in an int8 model (the mixed-precision search), where TFLite has the kernel. */
+  int16Ops?: ReadonlySet<number>;
 }
 
 /** An operator left in float, with the reason, so the report can name it. */
@@ -32,7 +41,7 @@ export interface FloatFallback {
 export interface Int8Result {
   graph: Graph;
   floatOps: FloatFallback[];
-  /** Float tensor index -> index of its int8 form in the new graph (for per-layer error). */
+  /** Float tensor index -> index of its quantized (int8 or int16) form in the new graph (for per-layer error). */
   tensorMap: Map<number, number>;
 }
 
@@ -67,7 +76,7 @@ export function quantizeInt8(graph: Graph, ranges: Map<number, Range>, options: 
     inputs: s.inputs.map((t) => ({ ...t, tensorIndex: remap(t.tensorIndex) })),
     outputs: s.outputs.map((t) => ({ ...t, tensorIndex: remap(t.tensorIndex) })),
   }));
-  return { graph: { ...graph, subgraphs: [subgraph], signatures }, floatOps: builder.floatOps, tensorMap: builder.int8Of };
+  return { graph: { ...graph, subgraphs: [subgraph], signatures }, floatOps: builder.floatOps, tensorMap: builder.quantizedOf };
 }
 
 function quantization(params: QuantParams): Quantization {
@@ -82,14 +91,20 @@ function isFloatActivation(tensor: Tensor): boolean {
   return tensor.dtype === 'float32' && !tensor.data;
 }
 
+/** Which storage an op runs in: float (kept or unsupported), or integer with int8 or int16 activations. */
+type OpPrecision = { kind: 'float'; reason: string } | { kind: 'quantized'; type: ActivationType; rule: Int8Rule };
+
 class Int8GraphBuilder {
   readonly floatOps: FloatFallback[] = [];
   private readonly tensors: Tensor[] = [];
   private readonly operators: Operator[] = [];
-  /** Original tensor index -> new index of its int8 form, and of its float form. */
-  readonly int8Of = new Map<number, number>();
+  /** Original tensor index -> new index of the quantized form its producer wrote (for per-layer error). */
+  readonly quantizedOf = new Map<number, number>();
+  /** `index:type` -> new index of that quantized form (an activation read at both widths has both). */
+  private readonly formOf = new Map<string, number>();
   private readonly floatOf = new Map<number, number>();
-  private readonly paramsOf = new Map<number, QuantParams>();
+  /** `index:type` -> parameters of that quantized form. */
+  private readonly paramsOf = new Map<string, QuantParams>();
   /** Non-float constants and other tensors copied unchanged. */
   private readonly copied = new Map<number, number>();
 
@@ -104,14 +119,13 @@ class Int8GraphBuilder {
     const inputs = this.source.inputs.map((index) => {
       const tensor = this.source.tensors[index]!;
       if (!isFloatActivation(tensor)) return this.copy(index);
-      this.paramsOf.set(index, this.calibrated(index));
-      return io === 'int8' ? this.newInt8(index, tensor.name) : this.newFloat(index, tensor.name);
+      return io === 'int8' ? this.newQuantized(index, 'int8', tensor.name) : this.newFloat(index, tensor.name);
     });
     this.source.operators.forEach((op, index) => this.convertOperator(op, index));
     const outputs = this.source.outputs.map((index) => {
       const tensor = this.source.tensors[index]!;
       if (!isFloatActivation(tensor)) return this.copy(index);
-      if (io === 'int8') return this.int8(index);
+      if (io === 'int8') return this.quantized(index, 'int8');
       const float = this.float(index);
       this.tensors[float]!.name = tensor.name; // the model's output keeps the user's name
       return float;
@@ -119,26 +133,42 @@ class Int8GraphBuilder {
     return { name: this.source.name, tensors: this.tensors, operators: this.operators, inputs, outputs };
   }
 
-  private convertOperator(op: Operator, index: number): void {
+  private precision(op: Operator, index: number): OpPrecision {
+    const kept = this.options.keepFloat?.get(index);
+    if (kept) return { kind: 'float', reason: kept };
     const rule = int8Rule(op.opcode, { perChannelDense: this.options.perChannelDense ?? false });
-    const reason = this.options.keepFloat?.get(index) ?? (rule ? this.cannotQuantize(op, rule) : 'no int8 kernel in TFLite for this operator');
-    if (!rule || reason) {
+    if (!rule) return { kind: 'float', reason: 'no int8 kernel in TFLite for this operator' };
+    const reason = this.cannotQuantize(op, rule);
+    if (reason) return { kind: 'float', reason };
+    const wantsInt16 = this.options.activations === 'int16' || this.options.int16Ops?.has(index) === true;
+    if (!wantsInt16) return { kind: 'quantized', type: 'int8', rule };
+    if (hasInt16Kernel(op.opcode)) return { kind: 'quantized', type: 'int16', rule };
+    if (this.options.activations === 'int16') return { kind: 'float', reason: 'no int16 kernel in TFLite for this operator (16x8 mode)' };
+    return { kind: 'quantized', type: 'int8', rule };
+  }
+
+  private convertOperator(op: Operator, index: number): void {
+    const precision = this.precision(op, index);
+    if (precision.kind === 'float') {
       const name = this.source.tensors[op.outputs[0]!]?.name ?? `operators[${index}]`;
-      this.floatOps.push({ index, opcode: op.customCode ? `custom:${op.customCode}` : op.opcode, name, reason: reason! });
+      this.floatOps.push({ index, opcode: op.customCode ? `custom:${op.customCode}` : op.opcode, name, reason: precision.reason });
       this.emit({ ...op, version: undefined, inputs: op.inputs.map((i) => (i < 0 ? i : this.floatInput(i))), outputs: op.outputs.map((o) => this.floatOutput(o)) });
       return;
     }
-    const outParams = this.outputParams(op, rule);
+    const { rule, type } = precision;
+    const outParams = this.outputParams(op, rule, type);
     const inputs = rule.kind === 'weighted'
-      ? this.weightedInputs(op, rule)
-      : op.inputs.map((i) => this.int8Input(rule, i, outParams));
+      ? this.weightedInputs(op, rule, type)
+      : op.inputs.map((i) => this.quantizedInput(rule, type, i, outParams));
     const outputs = op.outputs.map((o) => {
       const tensor = this.source.tensors[o]!;
       if (!isFloatActivation(tensor)) return this.copy(o);
-      this.paramsOf.set(o, outParams);
-      return this.newInt8(o, tensor.name);
+      this.paramsOf.set(key(o, type), outParams);
+      return this.newQuantized(o, type, tensor.name);
     });
-    this.emit({ ...op, version: undefined, inputs, outputs });
+    // int16 ADD/SUB with any scales: pot_scale_int16 (default true) would demand power-of-two scales.
+    const options = type === 'int16' && (op.opcode === 'ADD' || op.opcode === 'SUB') ? { ...op.options, potScaleInt16: false } : op.options;
+    this.emit({ ...op, ...(options ? { options } : {}), version: undefined, inputs, outputs });
   }
 
   /** Why an op with an int8 rule still cannot be int8 here, or undefined if it can. */
@@ -154,38 +184,38 @@ class Int8GraphBuilder {
     return undefined;
   }
 
-  private outputParams(op: Operator, rule: Int8Rule): QuantParams {
-    if (rule.kind === 'fixed-output') return { scale: rule.scale, zeroPoint: rule.zeroPoint };
+  private outputParams(op: Operator, rule: Int8Rule, type: ActivationType): QuantParams {
+    if (rule.kind === 'fixed-output') return type === 'int16' ? INT16_FIXED_OUTPUT : { scale: rule.scale, zeroPoint: rule.zeroPoint };
     if (rule.kind === 'same-as-input') {
       // The data operand: the first float activation (SPLIT reads its axis first).
       const data = op.inputs.find((i) => i >= 0 && isFloatActivation(this.source.tensors[i]!));
-      if (data !== undefined) return this.paramsFor(data);
+      if (data !== undefined) return this.paramsFor(data, type);
     }
-    return this.calibrated(op.outputs[0]!);
+    return this.calibrated(op.outputs[0]!, type);
   }
 
-  /** Inputs of a conv/FC: int8 weights first (the bias scale depends on them), then int32 bias, then data. */
-  private weightedInputs(op: Operator, rule: Extract<Int8Rule, { kind: 'weighted' }>): number[] {
+  /** Inputs of a conv/FC: int8 weights first (the bias scale depends on them), then the bias, then data. */
+  private weightedInputs(op: Operator, rule: Extract<Int8Rule, { kind: 'weighted' }>, type: ActivationType): number[] {
     // TRANSPOSE_CONV reads (output_shape, weights, input, bias); the others (input, weights, bias).
     const dataInput = op.opcode === 'TRANSPOSE_CONV' ? 2 : 0;
-    const inputScale = this.paramsFor(op.inputs[dataInput]!).scale;
+    const inputScale = this.paramsFor(op.inputs[dataInput]!, type).scale;
     // The smallest weight scale whose requantization multiplier stays above 2^-31 (with a factor 2 to spare).
-    const minWeightScale = (2 ** -30 * this.outputParams(op, rule).scale) / inputScale;
+    const minWeightScale = (2 ** -30 * this.outputParams(op, rule, type).scale) / inputScale;
     const weights = this.weights(this.source.tensors[op.inputs[rule.weightInput]!]!, rule.weightAxis, minWeightScale);
     const weightScales = this.tensors[weights]!.quantization!.scale;
     return op.inputs.map((index, position) => {
       if (index < 0) return index;
       if (position === rule.weightInput) return weights;
       if (position === rule.biasInput) {
-        return this.bias(this.source.tensors[index]!, inputScale, weightScales);
+        return this.bias(this.source.tensors[index]!, inputScale, weightScales, type);
       }
       // TRANSPOSE_CONV's int32 output_shape has no range: it is copied as it is.
       if (this.source.tensors[index]!.dtype !== 'float32') return this.copy(index);
-      return this.int8Input(rule, index, this.paramsFor(index));
+      return this.quantizedInput(rule, type, index, this.paramsFor(index, type));
     });
   }
 
-  private int8Input(rule: Int8Rule, index: number, outParams: QuantParams): number {
+  private quantizedInput(rule: Int8Rule, type: ActivationType, index: number, outParams: QuantParams): number {
     if (index < 0) return index;
     const tensor = this.source.tensors[index]!;
     if (tensor.dtype !== 'float32') return this.copy(index);
@@ -193,14 +223,15 @@ class Int8GraphBuilder {
       // A float constant read as an activation: its own range, or the output's where the kernel requires it.
       const params = rule.kind === 'inputs-as-output' || rule.kind === 'same-as-input'
         ? outParams
-        : activationParams(...floatConstant(tensor).range);
-      return this.add({ name: tensor.name, dtype: 'int8', shape: [...tensor.shape], data: bytes(quantizeAsymmetric(floatConstant(tensor).values, params)), quantization: quantization(params) });
+        : activationParamsFor(type, ...floatConstant(tensor).range);
+      const data = quantizeAsymmetric(floatConstant(tensor).values, params, type);
+      return this.add({ name: tensor.name, dtype: type, shape: [...tensor.shape], data: bytes(data), quantization: quantization(params) });
     }
-    const int8 = this.int8(index);
-    if (rule.kind === 'inputs-as-output' && !sameParams(this.paramsOf.get(index)!, outParams)) {
-      return this.requantize(int8, outParams, this.source.tensors[index]!.name);
+    const form = this.quantized(index, type);
+    if (rule.kind === 'inputs-as-output' && !sameParams(this.paramsOf.get(key(index, type))!, outParams)) {
+      return this.requantize(form, outParams, type, this.source.tensors[index]!.name);
     }
-    return int8;
+    return form;
   }
 
   private weights(tensor: Tensor, axis: number, minScale: number): number {
@@ -215,36 +246,41 @@ class Int8GraphBuilder {
     });
   }
 
-  private bias(tensor: Tensor, inputScale: number, weightScales: number[]): number {
-    const { data, scales } = quantizeBias(floatConstant(tensor).values, inputScale, weightScales);
+  /** int32 bias for int8 activations; int64 for int16 ones (TFLite's 16x8 spec). */
+  private bias(tensor: Tensor, inputScale: number, weightScales: number[], type: ActivationType): number {
+    const values = floatConstant(tensor).values;
+    const { data, scales } = type === 'int16' ? quantizeBias64(values, inputScale, weightScales) : quantizeBias(values, inputScale, weightScales);
     return this.add({
       name: tensor.name,
-      dtype: 'int32',
+      dtype: type === 'int16' ? 'int64' : 'int32',
       shape: [...tensor.shape],
       data: bytes(data),
       quantization: { scale: scales, zeroPoint: scales.map(() => 0), quantizedDimension: 0 },
     });
   }
 
-  /** The int8 form of an activation, quantizing its float form on first use. */
-  private int8(index: number): number {
-    const existing = this.int8Of.get(index);
+  /**
+   * The `type` form of an activation: made on first use by QUANTIZE from its float form where there is one
+   * (model inputs, outputs of float ops), else by requantizing the quantized form its producer wrote.
+   */
+  private quantized(index: number, type: ActivationType): number {
+    const existing = this.formOf.get(key(index, type));
     if (existing !== undefined) return existing;
-    const float = this.floatOf.get(index);
-    if (float === undefined) throw new Error(`internal: tensor ${index} used before it is produced`);
-    const params = this.paramsFor(index);
-    const int8 = this.newInt8(index, `${this.source.tensors[index]!.name}/int8`);
-    this.emit({ opcode: 'QUANTIZE', inputs: [float], outputs: [int8] });
-    return int8;
+    const from = this.floatOf.get(index) ?? this.quantizedOf.get(index);
+    if (from === undefined) throw new Error(`internal: tensor ${index} used before it is produced`);
+    const out = this.newQuantized(index, type, `${this.source.tensors[index]!.name}/${type}`);
+    this.emit({ opcode: 'QUANTIZE', inputs: [from], outputs: [out] });
+    return out;
   }
 
-  /** The float form of an activation, dequantizing its int8 form on first use. */
+  /** The float form of an activation, dequantizing the form its producer wrote on first use. */
   private float(index: number): number {
     const existing = this.floatOf.get(index);
     if (existing !== undefined) return existing;
-    const int8 = this.int8(index);
+    const quantized = this.quantizedOf.get(index);
+    if (quantized === undefined) throw new Error(`internal: tensor ${index} used before it is produced`);
     const float = this.newFloat(index, `${this.source.tensors[index]!.name}/float`);
-    this.emit({ opcode: 'DEQUANTIZE', inputs: [int8], outputs: [float] });
+    this.emit({ opcode: 'DEQUANTIZE', inputs: [quantized], outputs: [float] });
     return float;
   }
 
@@ -259,35 +295,36 @@ class Int8GraphBuilder {
     return isFloatActivation(tensor) ? this.float(index) : this.copy(index);
   }
 
-  private requantize(int8: number, params: QuantParams, name: string): number {
-    const out = this.add({ name: `${name}/requantized`, dtype: 'int8', shape: [...this.tensors[int8]!.shape], quantization: quantization(params) });
-    this.emit({ opcode: 'QUANTIZE', inputs: [int8], outputs: [out] });
+  private requantize(from: number, params: QuantParams, type: ActivationType, name: string): number {
+    const out = this.add({ name: `${name}/requantized`, dtype: type, shape: [...this.tensors[from]!.shape], quantization: quantization(params) });
+    this.emit({ opcode: 'QUANTIZE', inputs: [from], outputs: [out] });
     return out;
   }
 
-  private paramsFor(index: number): QuantParams {
-    let params = this.paramsOf.get(index);
+  private paramsFor(index: number, type: ActivationType): QuantParams {
+    let params = this.paramsOf.get(key(index, type));
     if (!params) {
-      params = this.calibrated(index);
-      this.paramsOf.set(index, params);
+      params = this.calibrated(index, type);
+      this.paramsOf.set(key(index, type), params);
     }
     return params;
   }
 
-  private calibrated(index: number): QuantParams {
+  private calibrated(index: number, type: ActivationType): QuantParams {
     const range = this.ranges.get(index);
     if (!range) {
       throw new ConverterError('CALIBRATION', `tensor '${this.source.tensors[index]!.name}' (${index}) has no calibrated range; ` +
         'the calibration run did not reach it');
     }
-    return activationParams(range.min, range.max);
+    return activationParamsFor(type, range.min, range.max);
   }
 
-  private newInt8(index: number, name: string): number {
+  private newQuantized(index: number, type: ActivationType, name: string): number {
     const source = this.source.tensors[index]!;
-    const params = this.paramsFor(index);
-    const out = this.add({ name, dtype: 'int8', shape: [...source.shape], ...(source.shapeSignature ? { shapeSignature: [...source.shapeSignature] } : {}), quantization: quantization(params) });
-    this.int8Of.set(index, out);
+    const params = this.paramsFor(index, type);
+    const out = this.add({ name, dtype: type, shape: [...source.shape], ...(source.shapeSignature ? { shapeSignature: [...source.shapeSignature] } : {}), quantization: quantization(params) });
+    this.formOf.set(key(index, type), out);
+    if (!this.quantizedOf.has(index)) this.quantizedOf.set(index, out);
     return out;
   }
 
@@ -316,6 +353,10 @@ class Int8GraphBuilder {
   }
 }
 
-function bytes(view: Int8Array | Int32Array): Uint8Array {
+function key(index: number, type: ActivationType): string {
+  return `${index}:${type}`;
+}
+
+function bytes(view: Int8Array | Int16Array | Int32Array | BigInt64Array): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }

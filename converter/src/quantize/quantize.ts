@@ -6,9 +6,11 @@ import { calibrate, type CalibrationMethod } from './calibrate.js';
 import { quantizeDynamicRange } from './dynamic-range.js';
 import { evaluateQuantized, type QuantizedEvaluation } from './evaluate.js';
 import { layerErrors, type LayerError } from './layer-error.js';
-import { quantizeInt8, type FloatFallback } from './quantize-int8.js';
+import { quantizeInt8, type FloatFallback, type Int8Options } from './quantize-int8.js';
 import { DEFAULT_BUDGET, holdOut, judgeBudget, type BudgetVerdict, type QualityBudget } from './budget.js';
-import { searchMixedPrecision, type KeptFloat } from './mixed-precision.js';
+import { searchMixedPrecision, type KeptFloat, type MixedPrecisionTarget } from './mixed-precision.js';
+import { samplesFor } from './model-io.js';
+import { modelLatencyMs } from './op-latency.js';
 
 /** Float model inputs as a data loader needs them: name and exact shape (batch 1). */
 export interface ModelInput {
@@ -44,10 +46,15 @@ export interface QuantizeOptions {
   logitOutputs?: string[];
   /** Keep ops in float, worst first, until the budget holds (default true). */
   mixedPrecision?: boolean;
+  /**
+   * Where the search moves an op out of int8: 'fastest' (default) gives it int16 activations where TFLite has
+   * the kernel and that runs clearly faster than float in LiteRT, else float; 'int16' or 'float' always.
+   */
+  mixedPrecisionTarget?: MixedPrecisionTarget;
 }
 
 export interface QuantizationReport {
-  mode: 'int8' | 'dynamic';
+  mode: 'int8' | 'int16x8' | 'dynamic';
   method?: CalibrationMethod;
   samples?: number;
   io?: 'float' | 'int8';
@@ -70,13 +77,18 @@ export interface QuantizationReport {
     bytes: number;
     rounds: number;
   };
+  /**
+   * Whole-model LiteRT latency, median ms per run on one judged sample: the float model, the all-int8 (or
+   * all-int16x8) model, and the mixed one where the search ran.
+   */
+  latencyMs?: { float: number; quantized: number; mixed?: number };
 }
 
 /** Quantizes the verified float graph and measures what it cost against the float model. */
 export async function quantize(
   floatGraph: Graph,
   floatBytes: Uint8Array,
-  mode: 'int8' | 'dynamic',
+  mode: 'int8' | 'int16x8' | 'dynamic',
   options: QuantizeOptions,
   data: ResolvedData,
   progress: (event: ProgressEvent) => void,
@@ -109,8 +121,10 @@ export async function quantize(
   const method = options.calibrationMethod ?? 'minmax';
   progress({ step: 'calibrate', message: `${method} calibration on ${samples.length} samples` });
   const { ranges } = await calibrate(floatGraph, samples, { method, ...(options.percentile ? { percentile: options.percentile } : {}) });
-  progress({ step: 'quantize', message: 'full-integer int8 (TFLite int8 spec)' });
-  const int8Options = { io: options.io, perChannelDense: options.perChannelDense, strict: options.strict };
+  progress({ step: 'quantize', message: mode === 'int16x8' ? 'int16 activations, int8 weights (TFLite 16x8 mode)' : 'full-integer int8 (TFLite int8 spec)' });
+  const int8Options: Int8Options = {
+    io: options.io, perChannelDense: options.perChannelDense, strict: options.strict, ...(mode === 'int16x8' ? { activations: 'int16' } : {}),
+  };
   const int8 = quantizeInt8(floatGraph, ranges, int8Options);
   const int8Bytes = writeModel(int8.graph);
   progress({ step: 'evaluate', message: `comparing with the float model on ${evalSamples.length} ${on} samples` });
@@ -121,10 +135,19 @@ export async function quantize(
     progress({ step: 'evaluate', message: 'an output misses the quality budget: keeping the worst ops in float (mixed precision)' });
     const mixed = await searchMixedPrecision({
       floatGraph, floatBytes, ranges, options: int8Options, budget, samples: evalSamples, labels, on, logits, start: chosen,
+      ...(options.mixedPrecisionTarget ? { target: options.mixedPrecisionTarget } : {}),
+      progress: (message) => progress({ step: 'evaluate', message: `mixed precision ${message}` }),
     });
     mixedPrecision = { kept: mixed.kept, int8Bytes: mixed.int8Bytes, bytes: mixed.bytes.byteLength, rounds: mixed.rounds };
     chosen = mixed;
   }
+  // What the precision costs in time, in the interpreter the files are judged in (XNNPACK has no 16x8 path).
+  const sample = evalSamples[0]!;
+  const latencyMs: QuantizationReport['latencyMs'] = {
+    float: await modelLatencyMs(floatBytes, sample),
+    quantized: await modelLatencyMs(int8Bytes, samplesFor(int8.graph, [sample])[0]!),
+    ...(mixedPrecision ? { mixed: await modelLatencyMs(chosen.bytes, samplesFor(chosen.graph, [sample])[0]!) } : {}),
+  };
   const { graph, floatOps, tensorMap } = chosen;
   const sub = graph.subgraphs[0]!;
   const io = options.io ?? 'float';
@@ -142,6 +165,7 @@ export async function quantize(
     } : {}),
   };
   report.evaluation = chosen.evaluation;
+  report.latencyMs = latencyMs;
   report.budget = chosen.verdict;
   if (mixedPrecision) report.mixedPrecision = mixedPrecision;
   // The report names layers; tensor indices are internal to the float graph.

@@ -60,6 +60,8 @@ function rawValues(tensor: Tensor, bytes: Uint8Array, path: string): ArrayLike<n
     case 'uint32': return new Uint32Array(buf);
     case 'int64': {
       const wide = new BigInt64Array(buf);
+      // Quantized int64 (16x8 biases) stands for reals: exact as doubles up to 2^53, no int32 limit.
+      if (isQuantized(tensor)) return Float64Array.from(wide, (v) => Number(v));
       const out = new Int32Array(wide.length);
       for (let i = 0; i < wide.length; i++) {
         const v = Number(wide[i]);

@@ -44,6 +44,7 @@ interface ConvertFlags {
   logits?: string[];
   allowDegraded?: boolean;
   mixedPrecision: boolean;
+  mixedPrecisionTo: 'fastest' | 'int16' | 'float';
 }
 
 /** `borde convert <model> -o <out.tflite> [--quantize int8 --calibration <data>] [--json] [--no-verify]`. */
@@ -53,8 +54,8 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .description('convert a TensorFlow.js model (model.json or folder), a Keras .keras/.h5 file, a SavedModel folder, an ONNX model or a float .tflite to TFLite, and prove it')
     .argument('<model>', 'model.json or its folder, a .keras/.h5 file, a SavedModel folder, an .onnx file or a float .tflite file')
     .requiredOption('-o, --output <file>', 'where to write the .tflite')
-    .addOption(new Option('--quantize <mode>', 'int8 (full integer, needs --calibration), dynamic (int8 weights), float16')
-      .choices(['int8', 'dynamic', 'float16']))
+    .addOption(new Option('--quantize <mode>', 'int8 (full integer, needs --calibration), int16x8 (int16 activations, int8 weights: TFLite\'s 16x8 mode, needs --calibration), dynamic (int8 weights), float16')
+      .choices(['int8', 'int16x8', 'dynamic', 'float16']))
     .option('--float16', 'same as --quantize float16')
     .option('--calibration <path>', 'representative inputs: images folder, .csv, .json, .npy or .js module')
     .addOption(new Option('--calibration-method <method>', 'activation ranges').choices(['minmax', 'percentile', 'mse']).default('minmax'))
@@ -89,6 +90,8 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .option('--max-decision-step <p>', 'quality budget for score and --logits outputs: largest probability step near 0.5 (default 0.02)', fraction('--max-decision-step'))
     .option('--allow-degraded', 'write a quantized model even when it misses the quality budget')
     .option('--no-mixed-precision', 'do not keep ops in float when int8 misses the quality budget')
+    .addOption(new Option('--mixed-precision-to <precision>', 'where the search moves an op out of int8: the faster of int16 and float in LiteRT, or always one')
+      .choices(['fastest', 'int16', 'float']).default('fastest'))
     .option('--json', 'print the report as JSON on stdout')
     .option('--no-verify', 'skip verifying the float model against the source')
     .action(async (source: string, flags: ConvertFlags) => {
@@ -160,5 +163,6 @@ function convertOptions(flags: ConvertFlags, { loadSamples, loadLabelledData }: 
     ...(flags.logits ? { logitOutputs: flags.logits } : {}),
     allowDegraded: Boolean(flags.allowDegraded),
     mixedPrecision: flags.mixedPrecision,
+    mixedPrecisionTarget: flags.mixedPrecisionTo,
   };
 }
