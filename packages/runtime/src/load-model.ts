@@ -6,13 +6,14 @@ import { loadTfjsEngine } from './engines/tfjs-engine.js';
 import { loadTfjsTfliteEngine } from './engines/tfjs-tflite-engine.js';
 import { describeError, type EngineLoadContext, type LoadedEngine, type TensorArray } from './engines/engine.js';
 import { BackendError, ModelError, UnsupportedOpError, type BackendAttempt, type UnsupportedOp } from './errors.js';
-import { DEFAULT_MEASURE, recallChoice, rememberChoice, timeEngine, type MeasureSettings } from './measure.js';
+import { DEFAULT_MEASURE, recallChoice, rememberChoice, timeEngine, type MeasureSettings, type RememberedChoice } from './measure.js';
 import { LoadedModel, type Model, type ModelPlan, type PlanCandidate } from './model.js';
 import { sha256Hex, type ModelSource, type SourceProgress } from './model-source.js';
 import { readModelSourceCached, type ModelCacheOption } from './cache/cached-source.js';
 import { opTable, type OpModule } from './ops/index.js';
 import { deviceKey, probeDevice, type DeviceProbe } from './probe.js';
 import { arrayTypeOf, checkInputMode, type InputCheckMode } from './tensor-io.js';
+import { timeInTurns } from './trial.js';
 
 export interface LoadModelOptions {
   /**
@@ -20,7 +21,12 @@ export interface LoadModelOptions {
    * ordered list is honoured or fails with BackendError listing every attempt (never a silent switch).
    */
   backend?: BackendRequest;
-  /** Time the top candidates on this model and keep the fastest; remembered per model hash and device. */
+  /**
+   * undefined (default): with `backend: 'auto'`, when more than one interpreter can run the model, a short
+   * trial at load times them on it in turns and keeps the fastest (remembered per model hash and device).
+   * true or settings: time the top candidates (tfjs backends included) and keep the fastest, remembered the
+   * same way. false: no timing, no memory: the first candidate of the static ranking that loads.
+   */
   measure?: boolean | Partial<MeasureSettings>;
   /** Base URL (browser) or folder (Node) of the engines' wasm/js files; see ENGINE_ASSETS. */
   assets?: string | URL;
@@ -91,6 +97,16 @@ function timingInputs(graph: Graph): TensorArray[] {
   });
 }
 
+/** Median ms per run of each timed candidate: "tfjs-tflite 0.006 ms, litert-wasm 0.027 ms". */
+function figures(attempts: readonly Attempted[]): string {
+  const timed = attempts.filter((a) => a.ms !== undefined).sort((x, y) => x.ms! - y.ms!);
+  return timed.map((a) => `${a.candidate.backend} ${a.ms! < 1 ? a.ms!.toFixed(3) : a.ms!.toFixed(2)} ms`).join(', ') + ' per run';
+}
+
+function sameCandidate(a: Attempted, c: Pick<RememberedChoice, 'engine' | 'backend'>): boolean {
+  return a.candidate.engine === c.engine && a.candidate.backend === c.backend;
+}
+
 interface Attempted {
   candidate: RankedCandidate;
   ok: boolean;
@@ -145,17 +161,28 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   }));
 
   const measure = options.measure ? { ...DEFAULT_MEASURE, ...(typeof options.measure === 'object' ? options.measure : {}) } : undefined;
-  let modelHash: string | undefined;
   let order = attempts.filter((a) => a.ok);
+  // The trial: auto with the default `measure`, and more than one interpreter able to run the model.
+  const firstOther = order.findIndex((a) => a.candidate.engine !== 'interpreter');
+  const leadingInterpreters = firstOther < 0 ? order : order.slice(0, firstOther);
+  const trial = request === 'auto' && options.measure === undefined && leadingInterpreters.length > 1;
+  let modelHash: string | undefined;
   let decidedBy: ModelPlan['decidedBy'] = 'ranked';
-  if (measure) {
+  let decidedHow = '';
+  if (measure || trial) {
     modelHash = await sha256Hex(bytes);
-    const remembered = recallChoice(modelHash, deviceKey(device));
-    const match = remembered && order.find((a) => a.candidate.engine === remembered.engine && a.candidate.backend === remembered.backend);
+    // A trial compared the interpreters only: `measure: true` asks for more, so it measures again.
+    const recalled = recallChoice(modelHash, deviceKey(device));
+    const remembered = measure && recalled?.by === 'trial' ? undefined : recalled;
+    const match = remembered && order.find((a) => sameCandidate(a, remembered));
     if (match && remembered) {
       order = [match, ...order.filter((a) => a !== match)];
-      match.ms = remembered.ms;
+      for (const a of attempts) {
+        const ms = (remembered.timed ?? [remembered]).find((t) => sameCandidate(a, t))?.ms;
+        if (ms !== undefined) a.ms = ms;
+      }
       decidedBy = 'remembered';
+      decidedHow = `remembered as the fastest on this device for this model (${figures(attempts)}, measured ${remembered.at})`;
     }
   }
 
@@ -172,39 +199,61 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
       return undefined;
     }
   };
+  const remember = (winner: Attempted, timed: readonly Attempted[]) => rememberChoice(modelHash!, deviceKey(device), {
+    engine: winner.candidate.engine,
+    backend: winner.candidate.backend,
+    ms: winner.ms!,
+    at: new Date().toISOString(),
+    by: measure ? 'measure' : 'trial',
+    timed: timed.map((t) => ({ engine: t.candidate.engine, backend: t.candidate.backend, ms: t.ms! })),
+  });
 
   let chosen: { attempt: Attempted; engine: LoadedEngine } | undefined;
-  if (measure && decidedBy !== 'remembered') {
-    // Load the top candidates that work, time each on this model, keep the fastest.
-    const timed: { attempt: Attempted; engine: LoadedEngine }[] = [];
+  if (decidedBy !== 'remembered' && (measure || trial)) {
+    // Load the candidates to compare, time each on this model, keep the fastest.
+    const loaded: { attempt: Attempted; engine: LoadedEngine }[] = [];
     const inputs = timingInputs(graph);
-    for (const a of order) {
-      if (timed.length >= measure.top) break;
+    for (const a of measure ? order : leadingInterpreters) {
+      if (measure && loaded.length >= measure.top) break;
       const engine = await tryLoad(a);
-      if (!engine) continue;
+      if (engine) loaded.push({ attempt: a, engine });
+    }
+    let timed: typeof loaded = [];
+    if (measure) {
+      for (const t of loaded) {
+        try {
+          t.attempt.ms = await timeEngine(t.engine, inputs, measure);
+          timed.push(t);
+        } catch (error) {
+          t.attempt.ok = false;
+          t.attempt.reason = `run failed while measuring: ${describeError(error)}`;
+        }
+      }
+      timed.sort((x, y) => x.attempt.ms! - y.attempt.ms!);
+      decidedHow = `fastest of the ${timed.length} candidates timed on this model (${figures(attempts)})`;
+    } else if (loaded.length > 1) {
       try {
-        a.ms = await timeEngine(engine, inputs, measure);
-        timed.push({ attempt: a, engine });
-      } catch (error) {
-        engine.dispose();
-        a.ok = false;
-        a.reason = `run failed while measuring: ${describeError(error)}`;
+        const result = await timeInTurns(loaded.map((t) => t.engine), inputs);
+        loaded.forEach((t, i) => (t.attempt.ms = result.medianMs[i]));
+        timed = [loaded[result.fastest]!, ...loaded.filter((_, i) => i !== result.fastest)];
+        decidedHow = `fastest interpreter in a trial on this model at load (${figures(attempts)}; ${result.rounds} interleaved rounds, ` +
+          `${result.spentMs.toFixed(0)} ms; remembered for this device; loadModel({ measure: false }) skips it)`;
+      } catch {
+        // An interpreter that cannot run what it loaded: no trial, the static order decides (and its run
+        // fails where the caller can see it, rather than here).
+        timed = [];
       }
     }
-    timed.sort((x, y) => x.attempt.ms! - y.attempt.ms!);
-    chosen = timed[0];
-    for (const t of timed.slice(1)) t.engine.dispose();
-    if (chosen) {
+    if (timed.length > 0) {
+      chosen = timed[0];
       decidedBy = 'measured';
-      rememberChoice(modelHash!, deviceKey(device), {
-        engine: chosen.attempt.candidate.engine,
-        backend: chosen.attempt.candidate.backend,
-        ms: chosen.attempt.ms!,
-        at: new Date().toISOString(),
-      });
-    }
-  } else {
+      remember(chosen!.attempt, timed.map((t) => t.attempt));
+    } else if (!measure) chosen = loaded[0];
+    for (const t of loaded) if (t !== chosen) t.engine.dispose();
+  }
+  if (!chosen) {
     for (const a of order) {
+      if (a.tried) continue;
       const engine = await tryLoad(a);
       if (engine) {
         chosen = { attempt: a, engine };
@@ -227,11 +276,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     reason: a === chosen!.attempt || !a.ok || a.tried ? a.reason : `${a.reason} (not loaded: a better-ranked candidate loaded)`,
     ...(a.ms !== undefined ? { ms: a.ms } : {}),
   }));
-  const why = decidedBy === 'measured'
-    ? `fastest of the ${candidates.filter((c) => c.ms !== undefined).length} candidates timed on this model (${chosen.attempt.ms!.toFixed(2)} ms median); ${chosen.attempt.reason}`
-    : decidedBy === 'remembered'
-      ? `remembered as the fastest on this device for this model (${chosen.attempt.ms?.toFixed(2)} ms when measured); ${chosen.attempt.reason}`
-      : chosen.attempt.reason;
+  const why = decidedBy === 'ranked' ? chosen.attempt.reason : `${decidedHow}; ranked before timing: ${chosen.attempt.reason}`;
   const plan: ModelPlan = {
     requested: request === 'auto' ? 'auto' : [...request],
     chosen: { engine: chosen.attempt.candidate.engine, backend: chosen.attempt.candidate.backend, reason: why },

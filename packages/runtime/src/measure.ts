@@ -34,6 +34,10 @@ export interface RememberedChoice {
   ms: number;
   /** When it was measured (ISO date). */
   at: string;
+  /** 'trial': auto's load-time trial of the interpreters; 'measure': `measure: true` (top candidates, tfjs included). */
+  by?: 'trial' | 'measure';
+  /** Every candidate timed with it (median ms per run), so a recalled plan shows the figures it was chosen on. */
+  timed?: { engine: EngineName; backend: BackendName; ms: number }[];
 }
 
 interface StorageLike {
