@@ -357,6 +357,52 @@ describe('inputs', () => {
   });
 });
 
+describe('inputs are read when run() is called', () => {
+  /** y = x + x: one input, so run(x) takes the reader's one-array path. */
+  function doubleModel(): Uint8Array {
+    const b = new GraphBuilder();
+    const x = b.input('x', 'float32', [1, 8]);
+    b.output(b.op('ADD', [x, x], { optionsType: 'AddOptions', options: {} }, { name: 'y', dtype: 'float32', shape: [1, 8] }));
+    return writeModel(b.build());
+  }
+
+  /** total = a + c: two inputs (the general path). */
+  function addModel(): Uint8Array {
+    const b = new GraphBuilder();
+    const a = b.input('a', 'float32', [2, 3]);
+    const c = b.input('c', 'float32', [2, 3]);
+    b.output(b.op('ADD', [a, c], { optionsType: 'AddOptions', options: {} }, { name: 'total', dtype: 'float32', shape: [2, 3] }));
+    return writeModel(b.build());
+  }
+
+  it.each(NODE_BACKENDS)('%s: refilling the arrays right after run() changes no result, for the run that starts at once and those queued behind it', async (backend) => {
+    const single = await loadModel(doubleModel(), { backend });
+    const pair = await loadModel(addModel(), { backend });
+    try {
+      const x = new Float32Array(8);
+      const a = new Float32Array(6);
+      const c = new Float32Array(6).fill(1);
+      const runs = [1, 2, 3].map((k) => {
+        x.fill(k);
+        a.fill(k);
+        const results = Promise.all([single.run(x), pair.run([a, c])]);
+        // A camera loop refills its buffer for the next frame at once.
+        x.fill(-100);
+        a.fill(-100);
+        return results;
+      });
+      const outs = await Promise.all(runs);
+      outs.forEach(([[y], [total]], k) => {
+        expect(Array.from(y!.data as Float32Array), `${backend} run ${k + 1}`).toEqual(new Array(8).fill(2 * (k + 1)));
+        expect(Array.from(total!.data as Float32Array), `${backend} run ${k + 1}`).toEqual(new Array(6).fill(k + 2));
+      });
+    } finally {
+      single.dispose();
+      pair.dispose();
+    }
+  });
+});
+
 describe('tfjs backend switching', () => {
   it('loading a model on cpu while another runs in a loop on wasm leaves both correct', async () => {
     const [face, selfie] = ['face_detection_short_range.tflite', 'selfie_segmentation.tflite']

@@ -51,6 +51,8 @@ export interface LoadedEngine {
   readonly placement: readonly OpPlacementInfo[];
   /** `inputs` are already checked: one typed array per model input, of the model's storage type. */
   run(inputs: readonly TensorArray[]): Promise<EngineOutput[]>;
+  /** True when run() has read its inputs by the time it returns (so a run started at once needs no copy). */
+  readonly readsInputsAtCall?: boolean;
   dispose(): void;
 }
 

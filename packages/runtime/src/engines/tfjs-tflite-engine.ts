@@ -40,28 +40,39 @@ export async function loadTfjsTfliteEngine(context: EngineLoadContext): Promise<
   const inputOrder = positionsByName(context.graph, 'inputs', runner.getInputs().map((i) => i.name));
   const outputOrder = positionsByName(context.graph, 'outputs', runner.getOutputs().map((o) => o.name));
   let closed = false;
+  /** Output shapes as the runner reports them ("1,2"), parsed once per distinct string. */
+  const shapes = new Map<string, readonly number[]>();
+  const shapeOf = (text: string): number[] => {
+    let shape = shapes.get(text);
+    if (!shape) shapes.set(text, (shape = text === '' ? [] : text.split(',').map(Number)));
+    return shape.slice();
+  };
   return {
     engine: 'interpreter',
     backend: 'tfjs-tflite',
     placement: wholeModelPlacement(context.graph, 'tfjs-tflite'),
+    // Inputs are copied into the interpreter's tensors before run() returns (nothing is awaited before).
+    readsInputsAtCall: true,
     async run(inputs) {
       if (closed) throw new Error('tfjs-tflite model is closed');
-      runner.getInputs().forEach((info, k) => {
+      const infos = runner.getInputs();
+      for (let k = 0; k < infos.length; k++) {
+        const info = infos[k]!;
         const value = inputs[inputOrder[k]!]!;
         const target = info.data();
         if (target.byteLength !== value.byteLength) {
           throw new RangeError(`tfjs-tflite input ${info.name}: expects ${target.byteLength} bytes, got ${value.byteLength}`);
         }
-        new Uint8Array(target.buffer, target.byteOffset, target.byteLength)
-          .set(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-      });
+        if (target.constructor === value.constructor) (target as Float32Array).set(value as Float32Array);
+        else new Uint8Array(target.buffer, target.byteOffset, target.byteLength).set(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      }
       if (!runner.infer()) throw new Error('tfjs-tflite: inference failed');
-      const infos = runner.getOutputs();
-      const outputs: EngineOutput[] = new Array(infos.length);
-      infos.forEach((info, k) => {
-        const shape = info.shape === '' ? [] : info.shape.split(',').map(Number);
-        outputs[outputOrder[k]!] = { data: copyOf(info.data()), shape };
-      });
+      const results = runner.getOutputs();
+      const outputs: EngineOutput[] = new Array(results.length);
+      for (let k = 0; k < results.length; k++) {
+        const info = results[k]!;
+        outputs[outputOrder[k]!] = { data: copyOf(info.data()), shape: shapeOf(info.shape) };
+      }
       return outputs;
     },
     dispose() {
