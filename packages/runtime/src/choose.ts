@@ -98,11 +98,14 @@ export function computesInInt8(graph: Graph): boolean {
 }
 
 /**
- * Which interpreter ran each precision fastest, measured in Chromium (pnpm bench:runtime): float models
- * (face_detection_short_range) tfjs-tflite 2.9-4.8 ms vs LiteRT.js 10-16 ms; int8 models LiteRT.js
- * (int8/float 0.54-0.70 of its float time) ahead of tfjs-tflite (0.92-0.95: its int8 kernels gain little).
+ * Which interpreter ran each precision fastest, measured in Chromium (pnpm bench:runtime, raw interpreters,
+ * median ms, interleaved): float models tfjs-tflite (face detector 2.9-4.8 vs LiteRT.js 10-16; breast-cancer
+ * MLP 0.006 vs 0.049). int8 models tfjs-tflite too: LiteRT.js gains more from int8 (0.54-0.70 of its float
+ * time vs 0.92-0.95), but not enough to pass it (int8 face detector 10.9 vs 18.7 and 13.1 vs 14.9; int8
+ * Fashion-MNIST CNN 0.22 vs 0.32 and 0.30 vs 0.58; int8 MLP 0.005 vs 0.041: LiteRT.js' fixed cost per call,
+ * ~25 µs, decides tiny models). Kept per precision so that a measurement can move one without the other.
  */
-const FASTEST_INTERPRETER: Record<'int8' | 'float', InterpreterBackendName> = { int8: 'litert-wasm', float: 'tfjs-tflite' };
+const FASTEST_INTERPRETER: Record<'int8' | 'float', InterpreterBackendName> = { int8: 'tfjs-tflite', float: 'tfjs-tflite' };
 
 /** The interpreters in the order they are preferred for this model on this device. */
 function interpreterOrder(graph: Graph, probe: DeviceProbe, table: ReadonlyMap<string, OpModule>): RankedCandidate[] {

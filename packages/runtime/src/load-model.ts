@@ -6,7 +6,7 @@ import { loadTfjsEngine } from './engines/tfjs-engine.js';
 import { loadTfjsTfliteEngine } from './engines/tfjs-tflite-engine.js';
 import { describeError, type EngineLoadContext, type LoadedEngine, type TensorArray } from './engines/engine.js';
 import { BackendError, ModelError, UnsupportedOpError, type BackendAttempt, type UnsupportedOp } from './errors.js';
-import { DEFAULT_MEASURE, recallChoice, rememberChoice, timeEngine, type MeasureSettings, type RememberedChoice } from './measure.js';
+import { DEFAULT_MEASURE, recallChoice, rememberChoice, trialSettings, type MeasureSettings, type RememberedChoice } from './measure.js';
 import { LoadedModel, type Model, type ModelPlan, type PlanCandidate } from './model.js';
 import { sha256Hex, type ModelSource, type SourceProgress } from './model-source.js';
 import { readModelSourceCached, type ModelCacheOption } from './cache/cached-source.js';
@@ -22,10 +22,8 @@ export interface LoadModelOptions {
    */
   backend?: BackendRequest;
   /**
-   * undefined (default): with `backend: 'auto'`, when more than one interpreter can run the model, a short
-   * trial at load times them on it in turns and keeps the fastest (remembered per model hash and device).
-   * true or settings: time the top candidates (tfjs backends included) and keep the fastest, remembered the
-   * same way. false: no timing, no memory: the first candidate of the static ranking that loads.
+   * Time the top candidates on this model, in turns, and keep the fastest; remembered per model hash and
+   * device, so the next load with `measure` loads the winner only. Default false: the static ranking.
    */
   measure?: boolean | Partial<MeasureSettings>;
   /** Base URL (browser) or folder (Node) of the engines' wasm/js files; see ENGINE_ASSETS. */
@@ -162,18 +160,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
 
   const measure = options.measure ? { ...DEFAULT_MEASURE, ...(typeof options.measure === 'object' ? options.measure : {}) } : undefined;
   let order = attempts.filter((a) => a.ok);
-  // The trial: auto with the default `measure`, and more than one interpreter able to run the model.
-  const firstOther = order.findIndex((a) => a.candidate.engine !== 'interpreter');
-  const leadingInterpreters = firstOther < 0 ? order : order.slice(0, firstOther);
-  const trial = request === 'auto' && options.measure === undefined && leadingInterpreters.length > 1;
   let modelHash: string | undefined;
   let decidedBy: ModelPlan['decidedBy'] = 'ranked';
   let decidedHow = '';
-  if (measure || trial) {
+  if (measure) {
     modelHash = await sha256Hex(bytes);
-    // A trial compared the interpreters only: `measure: true` asks for more, so it measures again.
-    const recalled = recallChoice(modelHash, deviceKey(device));
-    const remembered = measure && recalled?.by === 'trial' ? undefined : recalled;
+    const remembered = recallChoice(modelHash, deviceKey(device));
     const match = remembered && order.find((a) => sameCandidate(a, remembered));
     if (match && remembered) {
       order = [match, ...order.filter((a) => a !== match)];
@@ -199,56 +191,41 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
       return undefined;
     }
   };
-  const remember = (winner: Attempted, timed: readonly Attempted[]) => rememberChoice(modelHash!, deviceKey(device), {
-    engine: winner.candidate.engine,
-    backend: winner.candidate.backend,
-    ms: winner.ms!,
-    at: new Date().toISOString(),
-    by: measure ? 'measure' : 'trial',
-    timed: timed.map((t) => ({ engine: t.candidate.engine, backend: t.candidate.backend, ms: t.ms! })),
-  });
 
   let chosen: { attempt: Attempted; engine: LoadedEngine } | undefined;
-  if (decidedBy !== 'remembered' && (measure || trial)) {
-    // Load the candidates to compare, time each on this model, keep the fastest.
+  if (measure && decidedBy !== 'remembered') {
+    // Load the top candidates that work, time them on this model in turns, keep the fastest.
     const loaded: { attempt: Attempted; engine: LoadedEngine }[] = [];
-    const inputs = timingInputs(graph);
-    for (const a of measure ? order : leadingInterpreters) {
-      if (measure && loaded.length >= measure.top) break;
+    for (const a of order) {
+      if (loaded.length >= measure.top) break;
       const engine = await tryLoad(a);
       if (engine) loaded.push({ attempt: a, engine });
     }
-    let timed: typeof loaded = [];
-    if (measure) {
+    try {
+      if (loaded.length === 0) throw new Error('no candidate loaded');
+      const result = await timeInTurns(loaded.map((t) => t.engine), timingInputs(graph), trialSettings(measure));
+      loaded.forEach((t, i) => (t.attempt.ms = result.medianMs[i]));
+      chosen = loaded[result.fastest];
+      decidedHow = `fastest of the ${loaded.length} candidates timed on this model (${figures(attempts)}; ` +
+        `${result.rounds} interleaved rounds in ${result.spentMs.toFixed(0)} ms)`;
+    } catch (error) {
+      // None loaded (the loop below reports why), or one cannot run what it loaded: nothing is kept on a
+      // measurement that did not finish.
       for (const t of loaded) {
-        try {
-          t.attempt.ms = await timeEngine(t.engine, inputs, measure);
-          timed.push(t);
-        } catch (error) {
-          t.attempt.ok = false;
-          t.attempt.reason = `run failed while measuring: ${describeError(error)}`;
-        }
-      }
-      timed.sort((x, y) => x.attempt.ms! - y.attempt.ms!);
-      decidedHow = `fastest of the ${timed.length} candidates timed on this model (${figures(attempts)})`;
-    } else if (loaded.length > 1) {
-      try {
-        const result = await timeInTurns(loaded.map((t) => t.engine), inputs);
-        loaded.forEach((t, i) => (t.attempt.ms = result.medianMs[i]));
-        timed = [loaded[result.fastest]!, ...loaded.filter((_, i) => i !== result.fastest)];
-        decidedHow = `fastest interpreter in a trial on this model at load (${figures(attempts)}; ${result.rounds} interleaved rounds, ` +
-          `${result.spentMs.toFixed(0)} ms; remembered for this device; loadModel({ measure: false }) skips it)`;
-      } catch {
-        // An interpreter that cannot run what it loaded: no trial, the static order decides (and its run
-        // fails where the caller can see it, rather than here).
-        timed = [];
+        t.attempt.ok = false;
+        t.attempt.reason = `run failed while measuring: ${describeError(error)}`;
       }
     }
-    if (timed.length > 0) {
-      chosen = timed[0];
+    if (chosen) {
       decidedBy = 'measured';
-      remember(chosen!.attempt, timed.map((t) => t.attempt));
-    } else if (!measure) chosen = loaded[0];
+      rememberChoice(modelHash!, deviceKey(device), {
+        engine: chosen.attempt.candidate.engine,
+        backend: chosen.attempt.candidate.backend,
+        ms: chosen.attempt.ms!,
+        at: new Date().toISOString(),
+        timed: loaded.map((t) => ({ engine: t.attempt.candidate.engine, backend: t.attempt.candidate.backend, ms: t.attempt.ms! })),
+      });
+    }
     for (const t of loaded) if (t !== chosen) t.engine.dispose();
   }
   if (!chosen) {

@@ -1,7 +1,6 @@
-// The load-time trial of `backend: 'auto'`: when more than one interpreter can run a model, each is timed on
-// the model itself, in turns, for a short bounded time, and the fastest is kept. A static rule cannot know:
-// on a 9-input MLP the interpreters' fixed cost per call decides (tfjs-tflite 6 µs, LiteRT.js 25 µs), on a
-// conv net their kernels do, and which wins differs per precision and device.
+// `measure: true`: the candidates loaded together and timed on the model itself in turns, so that a burst of
+// load elsewhere on the device, or an engine's wasm still being optimized after its load, hits them alike
+// rather than whichever happened to be timed at that moment.
 import type { LoadedEngine, TensorArray } from './engines/engine.js';
 
 export interface TrialSettings {
@@ -12,17 +11,23 @@ export interface TrialSettings {
    * performance.now() (0.1 ms outside crossOriginIsolated pages), which a 6 µs run would vanish in.
    */
   sampleMs: number;
+  /**
+   * Untimed rounds first, at least this long: an interpreter just loaded runs baseline-compiled wasm until
+   * the browser's optimizing tier catches up (Chromium on a loaded 2-core machine: tfjs-tflite on a 9-input
+   * MLP at 0.7 ms per run right after load, 6 µs two seconds later). Interleaving shares what remains.
+   */
+  warmupMs: number;
   /** Rounds taken even past the budget, unless they would take more than 4x the budget (slow models). */
   minRounds: number;
   maxRounds: number;
 }
 
-export const DEFAULT_TRIAL: TrialSettings = { budgetMs: 150, sampleMs: 2, minRounds: 5, maxRounds: 25 };
+export const DEFAULT_TRIAL: TrialSettings = { budgetMs: 150, sampleMs: 2, warmupMs: 50, minRounds: 5, maxRounds: 25 };
 
 export interface TrialResult {
   /** Per engine, in the order given: median ms per run over the rounds. */
   medianMs: number[];
-  /** Index of the fastest engine: lowest median of its per-round time relative to the first engine's. */
+  /** Index of the fastest engine: the lowest median (the figure the plan shows). */
   fastest: number;
   rounds: number;
   /** Wall time of the trial, warm-up included. */
@@ -50,9 +55,8 @@ async function sample(engine: LoadedEngine, inputs: readonly TensorArray[], samp
 }
 
 /**
- * Times `engines` on `inputs` in interleaved rounds (A B, B A, ...) after one untimed warm-up run each, so a
- * burst of load elsewhere on the device hits every engine alike. The fastest is judged on per-round ratios
- * (each compares samples taken moments apart), not on medians taken at different times.
+ * Times `engines` on `inputs` in interleaved rounds (A B, B A, ...) after one untimed run each and untimed
+ * rounds for `warmupMs`; each engine's figure is the median of its samples.
  */
 export async function timeInTurns(
   engines: readonly LoadedEngine[],
@@ -61,6 +65,9 @@ export async function timeInTurns(
 ): Promise<TrialResult> {
   const start = now();
   for (const engine of engines) await engine.run(inputs);
+  while (now() - start < settings.warmupMs) {
+    for (const engine of engines) await sample(engine, inputs, settings.sampleMs);
+  }
   const times: number[][] = engines.map(() => []);
   const roundsStart = now();
   let rounds = 0;
@@ -74,7 +81,7 @@ export async function timeInTurns(
     }
     rounds++;
   }
-  const relative = times.map((list) => median(list.map((t, r) => t / times[0]![r]!)));
-  const fastest = relative.reduce((best, value, i) => (value < relative[best]! ? i : best), 0);
-  return { medianMs: times.map(median), fastest, rounds, spentMs: now() - start };
+  const medians = times.map(median);
+  const fastest = medians.reduce((best, value, i) => (value < medians[best]! ? i : best), 0);
+  return { medianMs: medians, fastest, rounds, spentMs: now() - start };
 }

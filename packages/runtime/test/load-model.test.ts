@@ -292,10 +292,19 @@ describe('choice and plan', () => {
     expect(first.plan.modelHash).toMatch(/^[0-9a-f]{64}$/);
     console.log(`measure on the tiny model: ${timed.map((c) => `${c.backend} ${c.ms!.toFixed(3)} ms`).join(', ')}`);
     first.dispose();
+    expect(first.plan.chosen.reason).toMatch(/^fastest of the 2 candidates timed on this model \((litert-wasm|wasm) [\d.]+ ms, (litert-wasm|wasm) [\d.]+ ms per run; \d+ interleaved rounds in \d+ ms\)/);
     const second = await loadModel(bytes, { measure: true });
     expect(second.plan.decidedBy).toBe('remembered');
     expect(second.backend).toBe(first.backend);
+    // The figures it was chosen on come back with it; nothing else was loaded.
+    const figuresOf = (plan: typeof first.plan) => plan.candidates.filter((c) => c.ms !== undefined).map((c) => [c.backend, c.ms]);
+    expect(figuresOf(second.plan)).toEqual(figuresOf(first.plan));
+    expect(second.plan.chosen.reason).toMatch(/^remembered as the fastest on this device for this model/);
     second.dispose();
+    // Without `measure` nothing is recalled: the static ranking.
+    const third = await loadModel(bytes);
+    expect(third.plan.decidedBy).toBe('ranked');
+    third.dispose();
   });
 });
 

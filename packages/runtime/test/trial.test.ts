@@ -23,7 +23,7 @@ function spinning(ms: number, calls: string[], name: string): LoadedEngine {
 describe('timeInTurns', () => {
   it('keeps the faster engine, reports each median, and takes its samples in turns', async () => {
     const calls: string[] = [];
-    const settings: TrialSettings = { budgetMs: 40, sampleMs: 1, minRounds: 5, maxRounds: 25 };
+    const settings: TrialSettings = { budgetMs: 40, sampleMs: 1, warmupMs: 0, minRounds: 5, maxRounds: 25 };
     const result = await timeInTurns([spinning(0.6, calls, 'slow'), spinning(0.15, calls, 'fast')], [], settings);
     expect(result.fastest).toBe(1);
     expect(result.medianMs[0]).toBeGreaterThanOrEqual(0.6);
@@ -39,17 +39,15 @@ describe('timeInTurns', () => {
   });
 
   it('stays bounded on a slow model: fewer rounds than asked once 4x the budget is spent', async () => {
-    const calls: string[] = [];
-    const settings: TrialSettings = { budgetMs: 10, sampleMs: 1, minRounds: 5, maxRounds: 25 };
-    const result = await timeInTurns([spinning(12, calls, 'a'), spinning(12, calls, 'b')], [], settings);
-    // Each round takes ~24 ms: past 4 x 10 ms after two rounds, so the trial stops short of minRounds.
-    expect(result.rounds).toBeGreaterThanOrEqual(1);
-    expect(result.rounds).toBeLessThan(settings.minRounds);
-    expect(result.spentMs).toBeLessThan(48 + 4 * settings.budgetMs + 24 * 2);
+    const settings: TrialSettings = { budgetMs: 10, sampleMs: 1, warmupMs: 0, minRounds: 5, maxRounds: 25 };
+    const result = await timeInTurns([spinning(30, [], 'a'), spinning(30, [], 'b')], [], settings);
+    // A round takes ~60 ms, past 4 x 10 ms after the first: one round where minRounds would take five (300 ms).
+    expect(result.rounds).toBe(1);
+    expect(result.spentMs).toBeLessThan(250);
   });
 
   it('stops at maxRounds on a tiny model', async () => {
-    const result = await timeInTurns([spinning(0, [], 'a'), spinning(0, [], 'b')], [], { budgetMs: 10_000, sampleMs: 0.2, minRounds: 2, maxRounds: 6 });
+    const result = await timeInTurns([spinning(0, [], 'a'), spinning(0, [], 'b')], [], { budgetMs: 10_000, sampleMs: 0.2, warmupMs: 0, minRounds: 2, maxRounds: 6 });
     expect(result.rounds).toBe(6);
   });
 });
