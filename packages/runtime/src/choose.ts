@@ -98,12 +98,12 @@ export function computesInInt8(graph: Graph): boolean {
 }
 
 /**
- * Which interpreter ran each precision fastest, measured in Chromium (pnpm bench:runtime, raw interpreters,
- * median ms, interleaved): float models tfjs-tflite (face detector 2.9-4.8 vs LiteRT.js 10-16; breast-cancer
- * MLP 0.006 vs 0.049). int8 models tfjs-tflite too: LiteRT.js gains more from int8 (0.54-0.70 of its float
- * time vs 0.92-0.95), but not enough to pass it (int8 face detector 10.9 vs 18.7 and 13.1 vs 14.9; int8
- * Fashion-MNIST CNN 0.22 vs 0.32 and 0.30 vs 0.58; int8 MLP 0.005 vs 0.041: LiteRT.js' fixed cost per call,
- * ~25 µs, decides tiny models). Kept per precision so that a measurement can move one without the other.
+ * Which interpreter ran each precision fastest, measured in Chromium (pnpm bench:runtime: interleaved,
+ * main-thread CPU time, median ms through Borde, tfjs-tflite vs LiteRT.js): float face detector 3.12 vs 3.39,
+ * Fashion-MNIST CNN 0.081 vs 0.102, breast-cancer MLP 0.001 vs 0.020. int8 models tfjs-tflite too: LiteRT.js
+ * gains more from int8 but does not pass it (int8 face detector 2.82 vs 2.80, a tie; int8 CNN 0.070 vs 0.090;
+ * int8 MLP 0.001 vs 0.022: LiteRT.js' fixed cost per call decides small models). Kept per precision so that
+ * a measurement can move one without the other.
  */
 const FASTEST_INTERPRETER: Record<'int8' | 'float', InterpreterBackendName> = { int8: 'tfjs-tflite', float: 'tfjs-tflite' };
 
