@@ -6,11 +6,11 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadModel } from '@borde/runtime';
+import { firstNonFinite, loadModel } from '@borde/runtime';
 import { initLiteRtNode } from '@borde/runtime/node';
 import { readLayersModelArtifacts } from '@borde/models';
 import { rawLiteRtRunner } from './raw-litert-runner.js';
-import { benchInput, timePaired, timeRow, type RowRunner } from './runtime-timing.js';
+import { benchInput, clockedSampler, describeChoice, finiteScanRunner, timePaired, timeRow, type RowRunner } from './runtime-timing.js';
 import type { RowJob } from './runtime-rows.js';
 
 type LiteRtCore = typeof import('../../test/node_modules/@litertjs/core/dist/index.js');
@@ -25,7 +25,7 @@ const inputsOf = (job: RowJob) => job.inputs.map((spec) => benchInput(spec.shape
 async function openBorde(job: RowJob, backend: string): Promise<RowRunner> {
   const inputs = inputsOf(job);
   const model = await loadModel(job.model, { backend: backend as 'auto' });
-  return { run: () => model.run(inputs), dispose: () => model.dispose(), chosen: `${model.engine}/${model.backend}` };
+  return { run: () => model.run(inputs), dispose: () => model.dispose(), chosen: describeChoice(model) };
 }
 
 /** @litertjs/core's public API (its loader given the browser globals it needs, as Borde does in Node). */
@@ -65,10 +65,23 @@ function open(job: RowJob): Promise<RowRunner> {
     case 'raw-litert': return openRawLiteRt(job);
     case 'tfjs-original': return openTfjsOriginal(job);
     case 'raw-tfjs-tflite': throw new Error('tfjs-tflite has no Node build');
+    case 'finite-scan': return Promise.resolve(finiteScanRunner(inputsOf(job), firstNonFinite));
   }
 }
 
+/**
+ * The process' CPU time (all its threads), ms: on a machine shared with other work, wall time mostly measures
+ * the scheduler (identical code measured 4x apart at load average 20); CPU time does not count the time the
+ * process waited. The interpreters run on the calling thread in Node, so their runs are all counted.
+ */
+const cpuClock = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 const arg = JSON.parse(process.argv[2] ?? '') as RowJob | { paired: RowJob[] };
-const result = 'paired' in arg ? await timePaired(arg.paired.map((job) => () => open(job))) : await timeRow(() => open(arg));
+const result = 'paired' in arg
+  ? await timePaired(arg.paired.map((job) => async () => clockedSampler(await open(job), cpuClock)))
+  : await timeRow(() => open(arg));
 process.stdout.write(`\n${JSON.stringify(result)}\n`);
 process.exit(0);

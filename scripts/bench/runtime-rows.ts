@@ -7,7 +7,9 @@ export type RowKind =
   | { kind: 'borde'; backend: string }
   | { kind: 'raw-tfjs-tflite' }
   | { kind: 'raw-litert' }
-  | { kind: 'tfjs-original' };
+  | { kind: 'tfjs-original' }
+  /** Not a model: Borde's default input check (firstNonFinite) over the benchmark input, as run() scans it. */
+  | { kind: 'finite-scan' };
 
 export interface RowSpec {
   id: string;

@@ -45,17 +45,41 @@ export type RowResult =
 
 const now = (): number => performance.now();
 
+/** A clock in ms: wall time by default; Node's paired timing passes the process' CPU time (cpuClock). */
+export type Clock = () => number;
+
+/**
+ * A runner as the paired timing sees it: `sample(runs)` runs it `runs` times and says how long that took on
+ * the timing's clock (in the page or process itself, or read from outside: Chromium's main-thread CPU time).
+ */
+export interface Sampler {
+  sample(runs: number): Promise<number>;
+  dispose(): void | Promise<void>;
+  chosen?: string | undefined;
+}
+
+/** A runner timed on `clock` where it runs. */
+export function clockedSampler(runner: RowRunner, clock: Clock = now): Sampler {
+  return {
+    async sample(runs) {
+      const t = clock();
+      for (let i = 0; i < runs; i++) await runner.run();
+      return clock() - t;
+    },
+    dispose: () => runner.dispose(),
+    chosen: runner.chosen,
+  };
+}
+
 /**
  * Runs per sample so that one sample lasts at least `minSampleMs` on the (possibly coarse) clock: after the
  * warm-up runs, double the count until a batch is long enough. A single long run needs no batching.
  */
-async function runsPerSampleFor(runner: RowRunner, settings: TimingSettings): Promise<number> {
-  for (let i = 0; i < settings.warmupRuns; i++) await runner.run();
+async function runsPerSampleFor(sampler: Sampler, settings: TimingSettings): Promise<number> {
+  if (settings.warmupRuns > 0) await sampler.sample(settings.warmupRuns);
   let runs = 1;
   for (;;) {
-    const t = now();
-    for (let i = 0; i < runs; i++) await runner.run();
-    const elapsed = now() - t;
+    const elapsed = await sampler.sample(runs);
     if (elapsed >= settings.minSampleMs || runs >= 1 << 20) return runs;
     // Jump close to the target when the clock saw something, otherwise double.
     runs = elapsed > 0.5 ? Math.max(runs * 2, Math.ceil((runs * settings.minSampleMs) / elapsed)) : runs * 2;
@@ -85,7 +109,7 @@ export async function timeRow(open: () => Promise<RowRunner>, settings: TimingSe
     await runner.run();
     const firstRunMs = now() - t1;
 
-    const runsPerSample = await runsPerSampleFor(runner, settings);
+    const runsPerSample = await runsPerSampleFor(clockedSampler(runner), settings);
 
     const times: number[] = [];
     const start = now();
@@ -116,6 +140,23 @@ export async function timeRow(open: () => Promise<RowRunner>, settings: TimingSe
   }
 }
 
+/** What Borde ran ("interpreter/tfjs-tflite"), and when it timed candidates at load, their medians. */
+export function describeChoice(model: { engine: string; backend: string; plan: { decidedBy: string; candidates: { backend: string; ms?: number }[] } }): string {
+  const timed = model.plan.candidates.filter((c) => c.ms !== undefined);
+  const figures = timed.map((c) => `${c.backend} ${c.ms! < 1 ? c.ms!.toFixed(3) : c.ms!.toFixed(2)}`).join(', ');
+  return `${model.engine}/${model.backend}${timed.length ? ` (${model.plan.decidedBy}: ${figures} ms)` : ''}`;
+}
+
+/** The finite scan `checkInputs: 'finite'` (the default) makes over every float input of every run. */
+export function finiteScanRunner(inputs: readonly Float32Array[], firstNonFinite: (data: Float32Array) => number): RowRunner {
+  return {
+    async run() {
+      for (const data of inputs) if (firstNonFinite(data) >= 0) throw new Error('benchmark input is not finite');
+    },
+    dispose() {},
+  };
+}
+
 /** Deterministic input values for timing (same rule as the runtime's measure step): k -> (k*7919 mod 1000)/1000. */
 export function benchInput(length: number): Float32Array {
   return Float32Array.from({ length }, (_, k) => ((k * 7919) % 1000) / 1000);
@@ -141,15 +182,16 @@ export const PAIRED_TIMING: TimingSettings = { maxSamples: 60, minSamples: 15, b
 /**
  * Ratios on a busy machine: load every runner into one page or process, then take their samples in
  * interleaved rounds (A B C, B C A, ...), so a burst of load elsewhere hits all of them alike instead of
- * whichever row happened to run at that moment. `budgetMs` bounds the rounds, all runners together.
+ * whichever row happened to run at that moment. `budgetMs` bounds the rounds, all runners together (wall
+ * time); samples are read on each sampler's clock.
  */
-export async function timePaired(opens: readonly (() => Promise<RowRunner>)[], settings: TimingSettings = PAIRED_TIMING): Promise<PairedResult> {
-  const runners: RowRunner[] = [];
+export async function timePaired(opens: readonly (() => Promise<Sampler>)[], settings: TimingSettings = PAIRED_TIMING): Promise<PairedResult> {
+  const runners: Sampler[] = [];
   try {
     for (const open of opens) runners.push(await open());
     const runsPerSample = [];
     for (const runner of runners) {
-      await runner.run();
+      await runner.sample(1);
       runsPerSample.push(await runsPerSampleFor(runner, settings));
     }
     const times: number[][] = runners.map(() => []);
@@ -158,9 +200,7 @@ export async function timePaired(opens: readonly (() => Promise<RowRunner>)[], s
     while (rounds < settings.maxSamples && (rounds < settings.minSamples || now() - start < settings.budgetMs)) {
       for (let k = 0; k < runners.length; k++) {
         const i = (k + rounds) % runners.length;
-        const t = now();
-        for (let r = 0; r < runsPerSample[i]!; r++) await runners[i]!.run();
-        times[i]!.push((now() - t) / runsPerSample[i]!);
+        times[i]!.push((await runners[i]!.sample(runsPerSample[i]!)) / runsPerSample[i]!);
       }
       rounds++;
     }

@@ -2,7 +2,8 @@
 // Borde on each engine/backend, the raw interpreters, and tfjs on the original model; load time, first
 // run, median and p90 of warm runs. Writes bench-results/runtime.json and prints the two ratios issue #5
 // sets targets for: Borde auto / fastest raw engine (<= 1.05) and int8 / float32 on the wasm interpreter
-// (< 0.7). A missed target is printed as missed; nothing here tunes the numbers.
+// (< 0.7), and the share of a run that the default finite-input scan costs on the face detector (< 0.02,
+// issue #13). A missed target is printed as missed; nothing here tunes the numbers.
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
@@ -83,7 +84,7 @@ function printTable(model: BenchModel, results: Results): void {
 }
 
 interface Ratio {
-  kind: 'auto-vs-fastest-raw' | 'same-engine' | 'int8-vs-float32' | 'noise-gauge';
+  kind: 'auto-vs-fastest-raw' | 'same-engine' | 'int8-vs-float32' | 'noise-gauge' | 'finite-scan-share';
   platform: Platform;
   subject: string;
   numerator: string;
@@ -104,7 +105,7 @@ const NOISE_LIMIT = 0.05;
 
 /** One interleaved measurement: which runners (label + job), and what came of it. */
 interface PairedSet {
-  purpose: 'overhead' | 'int8-vs-float32';
+  purpose: 'overhead' | 'int8-vs-float32' | 'finite-scan';
   platform: Platform;
   subject: string;
   labels: string[];
@@ -123,6 +124,17 @@ function pairedSets(models: readonly BenchModel[]): { set: PairedSet; jobs: (pla
         : [['auto', bordeRow('auto')], ['raw-litert', { kind: 'raw-litert' }], ['litert-wasm', bordeRow('litert-wasm')]] as const;
       sets.push({
         set: { purpose: 'overhead', platform, subject: model.id, labels: runners.map(([label]) => label) },
+        jobs: () => runners.map(([label, row]) => ({ label, row, model })),
+      });
+    }
+  }
+  // checkInputs: 'finite' (the default) scans every float input of every run: its time beside a run of auto
+  // on the face detector (the kiosk's model, float and int8: both take float pixels).
+  for (const model of models.filter((m) => m.id.startsWith('face-detection'))) {
+    for (const platform of PLATFORMS) {
+      const runners = [['auto', bordeRow('auto')], ['finite-scan', { kind: 'finite-scan' }]] as const;
+      sets.push({
+        set: { purpose: 'finite-scan', platform, subject: model.id, labels: runners.map(([label]) => label) },
         jobs: () => runners.map(([label, row]) => ({ label, row, model })),
       });
     }
@@ -158,7 +170,7 @@ function ratios(sets: readonly PairedSet[]): Ratio[] {
       const b = m(denominator);
       if (a === undefined || b === undefined) return;
       const value = pairedRatio(samplesMs[set.labels.indexOf(numerator)]!, samplesMs[set.labels.indexOf(denominator)]!);
-      const met = target === undefined ? undefined : kind === 'int8-vs-float32' ? value < target : value <= target;
+      const met = target === undefined ? undefined : kind === 'int8-vs-float32' || kind === 'finite-scan-share' ? value < target : value <= target;
       out.push({ kind, platform: set.platform, subject: set.subject, numerator, denominator, value, medianMs: [a, b], ...(target === undefined ? {} : { target, met }) });
     };
     if (set.purpose === 'overhead') {
@@ -173,8 +185,10 @@ function ratios(sets: readonly PairedSet[]): Ratio[] {
       push('same-engine', 'litert-wasm', 'raw-litert');
       // auto loads the very engine of one of the Borde rows: their ratio shows how far apart identical
       // code lands on this machine right now, the resolution every other ratio has.
-      const autoTwin = set.result.chosen[set.labels.indexOf('auto')]?.split('/')[1];
+      const autoTwin = set.result.chosen[set.labels.indexOf('auto')]?.split(' ')[0]!.split('/')[1];
       if (autoTwin && autoTwin !== 'auto' && set.labels.includes(autoTwin)) push('noise-gauge', 'auto', autoTwin);
+    } else if (set.purpose === 'finite-scan') {
+      push('finite-scan-share', 'finite-scan', 'auto', 0.02);
     } else {
       for (const backend of ['tfjs-tflite', 'litert-wasm']) push('int8-vs-float32', `int8 ${backend}`, `float32 ${backend}`, 0.7);
     }
@@ -197,7 +211,7 @@ function ratios(sets: readonly PairedSet[]): Ratio[] {
 }
 
 function printRatios(list: readonly Ratio[], sets: readonly PairedSet[]): void {
-  const verdict = (r: Ratio) => (r.target === undefined ? '' : `  target ${r.kind === 'int8-vs-float32' ? '<' : '<='} ${r.target}: ${r.inconclusive ? `inconclusive (${r.inconclusive})` : r.met ? 'met' : 'NOT MET'}`);
+  const verdict = (r: Ratio) => (r.target === undefined ? '' : `  target ${r.kind === 'int8-vs-float32' || r.kind === 'finite-scan-share' ? '<' : '<='} ${r.target}: ${r.inconclusive ? `inconclusive (${r.inconclusive})` : r.met ? 'met' : 'NOT MET'}`);
   const ms = (r: Ratio) => `${fmt(r.medianMs[0])} / ${fmt(r.medianMs[1])} ms`;
   console.log('\nRatios: the runners of each line loaded together in one page/process and sampled in turn (A B, B A, ...);' +
     '\nthe ratio is the median of the per-round ratios (medians in parentheses for scale):');
@@ -217,6 +231,10 @@ function printRatios(list: readonly Ratio[], sets: readonly PairedSet[]): void {
   for (const r of list.filter((x) => x.kind === 'int8-vs-float32')) {
     console.log(`  ${r.subject.padEnd(20)} ${r.platform.padEnd(8)} ${r.numerator.replace('int8 ', '').padEnd(12)} ${r.value.toFixed(3)}  (${ms(r)})${verdict(r)}`);
   }
+  console.log("checkInputs: 'finite' (default) scan of the input / one run of Borde auto, on the face detector (target < 0.02):");
+  for (const r of list.filter((x) => x.kind === 'finite-scan-share')) {
+    console.log(`  ${r.subject.padEnd(28)} ${r.platform.padEnd(8)} ${r.value.toFixed(4)}  (${fmt(r.medianMs[0] * 1000)} µs / ${fmt(r.medianMs[1])} ms)${verdict(r)}`);
+  }
   for (const set of sets.filter((x) => !x.result?.ok)) {
     console.log(`  (${set.purpose} ${set.subject} ${set.platform}: measurement failed: ${set.result && !set.result.ok ? set.result.error : 'not run'})`);
   }
@@ -231,9 +249,11 @@ function printRatios(list: readonly Ratio[], sets: readonly PairedSet[]): void {
 const started = performance.now();
 await mkdir(outDir, { recursive: true });
 console.log('Benchmark models:');
-// BORDE_BENCH_MODELS=face,breast (substrings of model ids) and BORDE_BENCH_PLATFORMS=chromium narrow a run.
+// BORDE_BENCH_MODELS=face,breast (substrings of model ids) and BORDE_BENCH_PLATFORMS=chromium narrow a run;
+// BORDE_BENCH_RATIOS_ONLY=1 skips the per-row tables (cold load, first run) and measures only the ratios.
 const only = process.env.BORDE_BENCH_MODELS?.split(',').filter(Boolean);
 const platformsRun = (process.env.BORDE_BENCH_PLATFORMS?.split(',') ?? PLATFORMS) as Platform[];
+const ratiosOnly = process.env.BORDE_BENCH_RATIOS_ONLY === '1';
 const models = (await prepareBenchModels(join(outDir, 'models'), note)).filter((m) => !only || only.some((o) => m.id.includes(o)));
 const results: Results = Object.fromEntries(models.map((m) => [m.id, { chromium: {}, node: {} }]));
 
@@ -246,7 +266,7 @@ const progress = (platform: Platform, model: BenchModel, spec: RowSpec, cell: Ce
 };
 
 console.log(`\nNode ${process.version}: one fresh process per row`);
-for (const model of platformsRun.includes('node') ? models : []) {
+for (const model of platformsRun.includes('node') && !ratiosOnly ? models : []) {
   for (const spec of ROWS.filter((s) => applies(s, model))) {
     const available = spec.platforms.node;
     const cell: Cell = available === true
@@ -276,7 +296,7 @@ console.log('Chromium: one fresh page per row, network cut (every request off th
 const originals = [...new Set(models.flatMap((m) => (m.originalDir ? [m.originalDir] : [])))];
 const chromium = await openChromiumBench(join(outDir, 'models'), originals);
 try {
-  for (const model of platformsRun.includes('chromium') ? models : []) {
+  for (const model of platformsRun.includes('chromium') && !ratiosOnly ? models : []) {
     for (const spec of ROWS.filter((s) => applies(s, model))) {
       const cell = spec.platforms.chromium === true
         ? await chromium.row({ row: spec.row, ...chromium.jobFor(model), inputs: model.inputs })
@@ -293,7 +313,7 @@ try {
   await chromium.close();
 }
 
-for (const model of models) printTable(model, results);
+if (!ratiosOnly) for (const model of models) printTable(model, results);
 const pairedList = paired.map((p) => p.set);
 const ratioList = ratios(pairedList);
 printRatios(ratioList, pairedList.filter((set) => platformsRun.includes(set.platform)));

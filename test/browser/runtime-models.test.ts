@@ -154,10 +154,11 @@ describe('loadModel in Chromium on the shipped models', () => {
       const loaded = await check(c, 'auto');
       const { plan } = loaded;
       expect(plan.decidedBy).toBe('ranked');
-      // int8 models: LiteRT.js (its int8 kernels gained most); float models: tfjs-tflite.
-      const int8 = c.name.endsWith('int8');
-      expect(`${loaded.engine}/${loaded.backend}`).toBe(int8 ? 'interpreter/litert-wasm' : 'interpreter/tfjs-tflite');
-      expect(plan.chosen.reason).toMatch(int8 ? /official LiteRT interpreter.*fastest interpreter for int8 models/ : /official TFLite interpreter.*runs every op.*fastest interpreter for float models/);
+      // tfjs-tflite for both precisions: LiteRT.js gains more from int8 but did not pass it (runtime README).
+      const precision = c.name.endsWith('int8') ? 'int8' : 'float';
+      expect(`${loaded.engine}/${loaded.backend}`).toBe('interpreter/tfjs-tflite');
+      expect(plan.chosen.reason).toMatch(new RegExp(`official TFLite interpreter.*runs every op.*fastest interpreter for ${precision} models`));
+      expect(plan.candidates.find((x) => x.backend === 'litert-wasm')!.reason).toContain(`after tfjs-tflite, which measured faster on ${precision} models`);
       // Software GPUs here: both rank below wasm, with the reason.
       const order = plan.candidates.map((x) => x.backend);
       for (const gpu of ['webgl', 'webgpu'] as const) {

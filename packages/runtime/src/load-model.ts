@@ -11,13 +11,14 @@ import { defaultAssetBase } from './assets.js';
 import {
   AssetError, BackendError, ModelError, UnsupportedOpError, type BackendAttempt, type MissingAsset, type UnsupportedOp,
 } from './errors.js';
-import { DEFAULT_MEASURE, recallChoice, rememberChoice, timeEngine, type MeasureSettings } from './measure.js';
+import { DEFAULT_MEASURE, recallChoice, rememberChoice, trialSettings, type MeasureSettings, type RememberedChoice } from './measure.js';
 import { LoadedModel, type Model, type ModelPlan, type PlanCandidate } from './model.js';
 import { sha256Hex, type ModelSource, type SourceProgress } from './model-source.js';
 import { readModelSourceCached, type ModelCacheOption } from './cache/cached-source.js';
 import { opTable, type OpModule } from './ops/index.js';
 import { deviceKey, probeDevice, type DeviceProbe } from './probe.js';
 import { arrayTypeOf, checkInputMode, type InputCheckMode } from './tensor-io.js';
+import { timeInTurns } from './trial.js';
 
 export interface LoadProgress extends SourceProgress {
   phase: 'model' | 'engine';
@@ -31,7 +32,10 @@ export interface LoadModelOptions {
    * ordered list is honoured or fails with BackendError listing every attempt (never a silent switch).
    */
   backend?: BackendRequest;
-  /** Time the top candidates on this model and keep the fastest; remembered per model hash and device. */
+  /**
+   * Time the top candidates on this model, in turns, and keep the fastest; remembered per model hash and
+   * device, so the next load with `measure` loads the winner only. Default false: the static ranking.
+   */
   measure?: boolean | Partial<MeasureSettings>;
   /**
    * Base URL (browser) or folder (Node) of the engines' wasm/js files; see ENGINE_ASSETS. When an engine's
@@ -112,6 +116,16 @@ function timingInputs(graph: Graph): TensorArray[] {
   });
 }
 
+/** Median ms per run of each timed candidate: "tfjs-tflite 0.006 ms, litert-wasm 0.027 ms". */
+function figures(attempts: readonly Attempted[]): string {
+  const timed = attempts.filter((a) => a.ms !== undefined).sort((x, y) => x.ms! - y.ms!);
+  return timed.map((a) => `${a.candidate.backend} ${a.ms! < 1 ? a.ms!.toFixed(3) : a.ms!.toFixed(2)} ms`).join(', ') + ' per run';
+}
+
+function sameCandidate(a: Attempted, c: Pick<RememberedChoice, 'engine' | 'backend'>): boolean {
+  return a.candidate.engine === c.engine && a.candidate.backend === c.backend;
+}
+
 interface Attempted {
   candidate: RankedCandidate;
   ok: boolean;
@@ -174,17 +188,22 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   }));
 
   const measure = options.measure ? { ...DEFAULT_MEASURE, ...(typeof options.measure === 'object' ? options.measure : {}) } : undefined;
-  let modelHash: string | undefined;
   let order = attempts.filter((a) => a.ok);
+  let modelHash: string | undefined;
   let decidedBy: ModelPlan['decidedBy'] = 'ranked';
+  let decidedHow = '';
   if (measure) {
     modelHash = await sha256Hex(bytes);
     const remembered = recallChoice(modelHash, deviceKey(device));
-    const match = remembered && order.find((a) => a.candidate.engine === remembered.engine && a.candidate.backend === remembered.backend);
+    const match = remembered && order.find((a) => sameCandidate(a, remembered));
     if (match && remembered) {
       order = [match, ...order.filter((a) => a !== match)];
-      match.ms = remembered.ms;
+      for (const a of attempts) {
+        const ms = (remembered.timed ?? [remembered]).find((t) => sameCandidate(a, t))?.ms;
+        if (ms !== undefined) a.ms = ms;
+      }
       decidedBy = 'remembered';
+      decidedHow = `remembered as the fastest on this device for this model (${figures(attempts)}, measured ${remembered.at})`;
     }
   }
 
@@ -219,26 +238,29 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
 
   let chosen: { attempt: Attempted; engine: LoadedEngine } | undefined;
   if (measure && decidedBy !== 'remembered') {
-    // Load the top candidates that work, time each on this model, keep the fastest.
-    const timed: { attempt: Attempted; engine: LoadedEngine }[] = [];
-    const inputs = timingInputs(graph);
+    // Load the top candidates that work, time them on this model in turns, keep the fastest.
+    const loaded: { attempt: Attempted; engine: LoadedEngine }[] = [];
     for (const a of order) {
-      if (timed.length >= measure.top) break;
+      if (loaded.length >= measure.top) break;
       if (skippedForMissing(a)) continue;
       const engine = await tryLoad(a);
-      if (!engine) continue;
-      try {
-        a.ms = await timeEngine(engine, inputs, measure);
-        timed.push({ attempt: a, engine });
-      } catch (error) {
-        engine.dispose();
-        a.ok = false;
-        a.reason = `run failed while measuring: ${describeError(error)}`;
+      if (engine) loaded.push({ attempt: a, engine });
+    }
+    try {
+      if (loaded.length === 0) throw new Error('no candidate loaded');
+      const result = await timeInTurns(loaded.map((t) => t.engine), timingInputs(graph), trialSettings(measure));
+      loaded.forEach((t, i) => (t.attempt.ms = result.medianMs[i]));
+      chosen = loaded[result.fastest];
+      decidedHow = `fastest of the ${loaded.length} candidates timed on this model (${figures(attempts)}; ` +
+        `${result.rounds} interleaved rounds in ${result.spentMs.toFixed(0)} ms)`;
+    } catch (error) {
+      // None loaded (the loop below reports why), or one cannot run what it loaded: nothing is kept on a
+      // measurement that did not finish.
+      for (const t of loaded) {
+        t.attempt.ok = false;
+        t.attempt.reason = `run failed while measuring: ${describeError(error)}`;
       }
     }
-    timed.sort((x, y) => x.attempt.ms! - y.attempt.ms!);
-    chosen = timed[0];
-    for (const t of timed.slice(1)) t.engine.dispose();
     if (chosen) {
       decidedBy = 'measured';
       rememberChoice(modelHash!, deviceKey(device), {
@@ -246,11 +268,14 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
         backend: chosen.attempt.candidate.backend,
         ms: chosen.attempt.ms!,
         at: new Date().toISOString(),
+        timed: loaded.map((t) => ({ engine: t.attempt.candidate.engine, backend: t.attempt.candidate.backend, ms: t.attempt.ms! })),
       });
     }
-  } else {
+    for (const t of loaded) if (t !== chosen) t.engine.dispose();
+  }
+  if (!chosen) {
     for (const a of order) {
-      if (skippedForMissing(a)) continue;
+      if (a.tried || skippedForMissing(a)) continue;
       const engine = await tryLoad(a);
       if (engine) {
         chosen = { attempt: a, engine };
@@ -273,11 +298,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     reason: a === chosen!.attempt || !a.ok || a.tried ? a.reason : `${a.reason} (not loaded: a better-ranked candidate loaded)`,
     ...(a.ms !== undefined ? { ms: a.ms } : {}),
   }));
-  const why = decidedBy === 'measured'
-    ? `fastest of the ${candidates.filter((c) => c.ms !== undefined).length} candidates timed on this model (${chosen.attempt.ms!.toFixed(2)} ms median); ${chosen.attempt.reason}`
-    : decidedBy === 'remembered'
-      ? `remembered as the fastest on this device for this model (${chosen.attempt.ms?.toFixed(2)} ms when measured); ${chosen.attempt.reason}`
-      : chosen.attempt.reason;
+  const why = decidedBy === 'ranked' ? chosen.attempt.reason : `${decidedHow}; ranked before timing: ${chosen.attempt.reason}`;
   const plan: ModelPlan = {
     requested: request === 'auto' ? 'auto' : [...request],
     chosen: { engine: chosen.attempt.candidate.engine, backend: chosen.attempt.candidate.backend, reason: why },

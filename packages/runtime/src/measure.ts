@@ -1,30 +1,20 @@
-import type { BackendName, EngineName, LoadedEngine, TensorArray } from './engines/engine.js';
+import type { BackendName, EngineName } from './engines/engine.js';
+import { DEFAULT_TRIAL, type TrialSettings } from './trial.js';
 
 export interface MeasureSettings {
   /** Candidates timed, best-ranked first (default 3). */
   top: number;
-  /** Timed runs per candidate after one warm-up run (default 5). */
+  /** Timed rounds at least (each round: one sample of every candidate, in turns; default 5). */
   runs: number;
-  /** Upper bound on time spent timing one candidate, warm-up included (default 2000 ms). */
+  /** Time for the rounds once `runs` are done, all candidates together, warm-up excluded (default 300 ms). */
   budgetMs: number;
 }
 
-export const DEFAULT_MEASURE: MeasureSettings = { top: 3, runs: 5, budgetMs: 2000 };
+export const DEFAULT_MEASURE: MeasureSettings = { top: 3, runs: 5, budgetMs: 300 };
 
-const now = (): number => (globalThis.performance ?? Date).now();
-
-/** Median wall time of `engine.run` on `inputs`: one warm-up run, then up to `runs` runs within the budget. */
-export async function timeEngine(engine: LoadedEngine, inputs: readonly TensorArray[], settings: MeasureSettings): Promise<number> {
-  const start = now();
-  await engine.run(inputs);
-  const times: number[] = [];
-  while (times.length < settings.runs && (times.length === 0 || now() - start < settings.budgetMs)) {
-    const t0 = now();
-    await engine.run(inputs);
-    times.push(now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor((times.length - 1) / 2)]!;
+/** The `measure` option as settings of the interleaved timing (trial.ts). */
+export function trialSettings(measure: MeasureSettings): TrialSettings {
+  return { ...DEFAULT_TRIAL, budgetMs: measure.budgetMs, minRounds: measure.runs, maxRounds: Math.max(measure.runs, DEFAULT_TRIAL.maxRounds) };
 }
 
 /** A measured winner, remembered per model hash and device. */
@@ -34,6 +24,8 @@ export interface RememberedChoice {
   ms: number;
   /** When it was measured (ISO date). */
   at: string;
+  /** Every candidate timed with it (median ms per run), so a recalled plan shows the figures it was chosen on. */
+  timed?: { engine: EngineName; backend: BackendName; ms: number }[];
 }
 
 interface StorageLike {

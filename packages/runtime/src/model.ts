@@ -1,6 +1,6 @@
 import type { DType, Graph, Tensor } from '@borde/tflite';
 import { DisposedError } from './errors.js';
-import type { BackendName, EngineName, LoadedEngine, OpPlacementInfo, TensorArray } from './engines/engine.js';
+import type { BackendName, EngineName, EngineOutput, LoadedEngine, OpPlacementInfo, TensorArray } from './engines/engine.js';
 import { isQuantized } from './host-tensor.js';
 import { InputReader, type InputCheckMode, type InputValue, type InputValues } from './tensor-io.js';
 import type { DeviceProbe } from './probe.js';
@@ -85,12 +85,22 @@ function tensorInfo(t: Tensor): ModelTensorInfo {
   return info;
 }
 
+/** An output as run() returns it. Built field by field: an object spread measured ~1 µs per output. */
+function outputOf(info: ModelTensorInfo, o: EngineOutput): ModelOutput {
+  return info.quantization
+    ? { name: info.name, dtype: info.dtype, shape: o.shape, quantization: info.quantization, data: o.data }
+    : { name: info.name, dtype: info.dtype, shape: o.shape, data: o.data };
+}
+
 export class LoadedModel implements Model {
   readonly inputs: readonly ModelTensorInfo[];
   readonly outputs: readonly ModelTensorInfo[];
   private readonly reader: InputReader;
   private disposed = false;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The last run started or queued: the next one starts when it settles (runs go one at a time). */
+  private last: Promise<unknown> | undefined;
+  /** Runs started or queued and not yet settled. */
+  private pending = 0;
 
   constructor(
     graph: Graph,
@@ -118,20 +128,51 @@ export class LoadedModel implements Model {
 
   run(inputs: ModelInputs, options: ModelRunOptions = {}): Promise<ModelOutput[]> {
     if (this.disposed) return Promise.reject(disposedError());
-    let arrays: TensorArray[];
+    // Nothing in flight: this run starts now, so an engine that takes its inputs in before run() returns
+    // needs no copy of them to protect the caller's refill.
+    const now = this.pending === 0;
+    // Read (and unless the engine takes them in at once, copied) now, not when the queue reaches this run.
+    const arrays = this.read(inputs, (options.copy ?? true) && !(now && this.loaded.readsInputsAtCall === true));
+    if (!Array.isArray(arrays)) return Promise.reject(arrays);
+    // An engine that computes synchronously, idle: the run is done before run() returns; nothing to queue.
+    if (now && this.loaded.runNow) return this.runNow(arrays);
+    // No closure or try on the path of a run that starts at once: they measured ~1 µs per call in V8.
+    const started = now ? this.start(arrays) : this.last!.then(() => this.start(arrays), () => this.start(arrays));
+    this.pending++;
+    const result = started.then(
+      (outs) => {
+        this.pending--;
+        return outs.map((o, i) => outputOf(this.outputs[i]!, o));
+      },
+      (error: unknown) => {
+        this.pending--;
+        throw error;
+      },
+    );
+    this.last = result;
+    return result;
+  }
+
+  /** The inputs read, or the InputError to reject with (a try around the read measured ~0.4 µs per call). */
+  private read(inputs: ModelInputs, copy: boolean): TensorArray[] | unknown {
     try {
-      // Read (and by default copied) now, not when the queue reaches this run: the caller may refill its arrays.
-      arrays = this.reader.read(inputs, { copy: options.copy ?? true });
+      return this.reader.read(inputs, { copy });
+    } catch (error) {
+      return error;
+    }
+  }
+
+  private runNow(arrays: TensorArray[]): Promise<ModelOutput[]> {
+    try {
+      const outs = this.loaded.runNow!(arrays);
+      return Promise.resolve(outs.map((o, i) => outputOf(this.outputs[i]!, o)));
     } catch (error) {
       return Promise.reject(error);
     }
-    const result = this.queue.then(async () => {
-      if (this.disposed) throw disposedError();
-      const outs = await this.loaded.run(arrays);
-      return outs.map((o, i): ModelOutput => ({ ...this.outputs[i]!, shape: o.shape, data: o.data }));
-    });
-    this.queue = result.catch(() => undefined);
-    return result;
+  }
+
+  private start(arrays: TensorArray[]): Promise<EngineOutput[]> {
+    return this.disposed ? Promise.reject(disposedError()) : this.loaded.run(arrays);
   }
 
   dispose(): void {

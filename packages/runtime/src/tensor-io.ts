@@ -149,6 +149,16 @@ export class InputReader {
   /** One typed array per model input, in model input order and storage type; every problem is an InputError. */
   read(given: InputValues, options: ReadInputOptions = {}): TensorArray[] {
     const copy = options.copy ?? true;
+    // The call of every frame of a one-input model: its own typed array, of the right size. Checked here
+    // without the general matching (run() overhead is what a 6 µs model pays per call).
+    const slot = this.slots.length === 1 ? this.slots[0]! : undefined;
+    if (slot && isTypedArray(given) && given.constructor === slot.ctor && given.length === slot.elements) {
+      if (slot.scanFinite) {
+        const bad = firstNonFinite(given as Float32Array);
+        if (bad >= 0) throw nonFinite(slot.label, given as Float32Array, bad, NON_FINITE_HINT);
+      }
+      return [copy ? (given.slice() as TensorArray) : given];
+    }
     return this.match(given).map((value, position) => this.readOne(position, value, copy));
   }
 
@@ -214,11 +224,13 @@ export class InputReader {
     }
     if (scanFinite) {
       const bad = firstNonFinite(data as Float32Array);
-      if (bad >= 0) throw nonFinite(label, data as Float32Array, bad, "Pass checkInputs: 'none' to loadModel to skip this check");
+      if (bad >= 0) throw nonFinite(label, data as Float32Array, bad, NON_FINITE_HINT);
     }
     return copy ? (data.slice() as TensorArray) : data;
   }
 }
+
+const NON_FINITE_HINT = "Pass checkInputs: 'none' to loadModel to skip this check";
 
 function nonFinite(label: string, data: Float32Array, index: number, hint: string): InputError {
   const error = new InputError(label, 'finite numbers', `${data[index]} at element ${index}`, hint);
@@ -230,12 +242,29 @@ function nonFinite(label: string, data: Float32Array, index: number, hint: strin
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
- * Index of the first NaN or ±Infinity, or -1. A plain loop: it runs on every float input of every run; a
- * callback (`findIndex`) cost about 10x more, and this comparison measured faster than `v !== v` or `v - v`.
+ * Index of the first NaN or ±Infinity, or -1. It runs on every float input of every run, so the common case
+ * (all finite) is one pass of additions into four float64 sums: a NaN or an infinity makes the total
+ * non-finite, and float32 values cannot overflow a float64 sum. Four independent sums measured about 2x
+ * faster than a comparison per element; only a failed total pays for locating the element.
  */
 export function firstNonFinite(data: Float32Array): number {
-  for (let i = 0; i < data.length; i++) {
-    if (!(Math.abs(data[i]!) <= FLOAT32_MAX)) return i;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  const n = data.length - (data.length % 4);
+  let i = 0;
+  for (; i < n; i += 4) {
+    a += data[i]!;
+    b += data[i + 1]!;
+    c += data[i + 2]!;
+    d += data[i + 3]!;
+  }
+  for (; i < data.length; i++) a += data[i]!;
+  const total = a + b + c + d;
+  if (total - total === 0) return -1;
+  for (let k = 0; k < data.length; k++) {
+    if (!(Math.abs(data[k]!) <= FLOAT32_MAX)) return k;
   }
   return -1;
 }

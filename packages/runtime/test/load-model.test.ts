@@ -294,10 +294,19 @@ describe('choice and plan', () => {
     expect(first.plan.modelHash).toMatch(/^[0-9a-f]{64}$/);
     console.log(`measure on the tiny model: ${timed.map((c) => `${c.backend} ${c.ms!.toFixed(3)} ms`).join(', ')}`);
     first.dispose();
+    expect(first.plan.chosen.reason).toMatch(/^fastest of the 2 candidates timed on this model \((litert-wasm|wasm) [\d.]+ ms, (litert-wasm|wasm) [\d.]+ ms per run; \d+ interleaved rounds in \d+ ms\)/);
     const second = await loadModel(bytes, { measure: true });
     expect(second.plan.decidedBy).toBe('remembered');
     expect(second.backend).toBe(first.backend);
+    // The figures it was chosen on come back with it; nothing else was loaded.
+    const figuresOf = (plan: typeof first.plan) => plan.candidates.filter((c) => c.ms !== undefined).map((c) => [c.backend, c.ms]);
+    expect(figuresOf(second.plan)).toEqual(figuresOf(first.plan));
+    expect(second.plan.chosen.reason).toMatch(/^remembered as the fastest on this device for this model/);
     second.dispose();
+    // Without `measure` nothing is recalled: the static ranking.
+    const third = await loadModel(bytes);
+    expect(third.plan.decidedBy).toBe('ranked');
+    third.dispose();
   });
 });
 
@@ -356,6 +365,52 @@ describe('inputs', () => {
       unchecked.dispose();
     }
     await expect(loadModel(addNModel(), { checkInputs: 'nan' as never })).rejects.toThrow(/checkInputs: expected 'finite' or 'none'/);
+  });
+});
+
+describe('inputs are read when run() is called', () => {
+  /** y = x + x: one input, so run(x) takes the reader's one-array path. */
+  function doubleModel(): Uint8Array {
+    const b = new GraphBuilder();
+    const x = b.input('x', 'float32', [1, 8]);
+    b.output(b.op('ADD', [x, x], { optionsType: 'AddOptions', options: {} }, { name: 'y', dtype: 'float32', shape: [1, 8] }));
+    return writeModel(b.build());
+  }
+
+  /** total = a + c: two inputs (the general path). */
+  function addModel(): Uint8Array {
+    const b = new GraphBuilder();
+    const a = b.input('a', 'float32', [2, 3]);
+    const c = b.input('c', 'float32', [2, 3]);
+    b.output(b.op('ADD', [a, c], { optionsType: 'AddOptions', options: {} }, { name: 'total', dtype: 'float32', shape: [2, 3] }));
+    return writeModel(b.build());
+  }
+
+  it.each(NODE_BACKENDS)('%s: refilling the arrays right after run() changes no result, for the run that starts at once and those queued behind it', async (backend) => {
+    const single = await loadModel(doubleModel(), { backend });
+    const pair = await loadModel(addModel(), { backend });
+    try {
+      const x = new Float32Array(8);
+      const a = new Float32Array(6);
+      const c = new Float32Array(6).fill(1);
+      const runs = [1, 2, 3].map((k) => {
+        x.fill(k);
+        a.fill(k);
+        const results = Promise.all([single.run(x), pair.run([a, c])]);
+        // A camera loop refills its buffer for the next frame at once.
+        x.fill(-100);
+        a.fill(-100);
+        return results;
+      });
+      const outs = await Promise.all(runs);
+      outs.forEach(([[y], [total]], k) => {
+        expect(Array.from(y!.data as Float32Array), `${backend} run ${k + 1}`).toEqual(new Array(8).fill(2 * (k + 1)));
+        expect(Array.from(total!.data as Float32Array), `${backend} run ${k + 1}`).toEqual(new Array(6).fill(k + 2));
+      });
+    } finally {
+      single.dispose();
+      pair.dispose();
+    }
   });
 });
 

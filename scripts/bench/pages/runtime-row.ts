@@ -1,11 +1,11 @@
 // Page side of `pnpm bench:runtime`: one row measured in a fresh page (so every row loads its engine
 // cold). Bundled by esbuild with @borde/runtime; the raw engines and tfjs are the very packages the
 // runtime uses (same files, so the comparison is engine against engine). Assets come from /app/assets/.
-import { loadModel } from '@borde/runtime';
+import { firstNonFinite, loadModel } from '@borde/runtime';
 import * as liteRtCore from '../../../test/node_modules/@litertjs/core/dist/index.js';
 import * as tf from '../../../test/node_modules/@tensorflow/tfjs/dist/index.js';
 import { rawLiteRtRunner } from '../raw-litert-runner.js';
-import { benchInput, timePaired, timeRow, type PairedResult, type RowResult, type RowRunner } from '../runtime-timing.js';
+import { benchInput, describeChoice, finiteScanRunner, timeRow, type RowResult, type RowRunner } from '../runtime-timing.js';
 import type { RowJob } from '../runtime-rows.js';
 
 const ASSETS = new URL('/app/assets/', location.href).href;
@@ -21,7 +21,7 @@ const inputsOf = (job: RowJob) => job.inputs.map((spec) => benchInput(spec.shape
 async function openBorde(job: RowJob, backend: string): Promise<RowRunner> {
   const model = await loadModel(job.model, { backend: backend as 'auto' });
   const inputs = inputsOf(job);
-  return { run: () => model.run(inputs), dispose: () => model.dispose(), chosen: `${model.engine}/${model.backend}` };
+  return { run: () => model.run(inputs), dispose: () => model.dispose(), chosen: describeChoice(model) };
 }
 
 /** tfjs-tflite as its README shows, driven through its model runner (no tfjs tensors: its cheapest path). */
@@ -78,12 +78,25 @@ function open(job: RowJob): Promise<RowRunner> {
     case 'raw-tfjs-tflite': return openRawTfjsTflite(job);
     case 'raw-litert': return openRawLiteRt(job);
     case 'tfjs-original': return openTfjsOriginal(job);
+    case 'finite-scan': return Promise.resolve(finiteScanRunner(inputsOf(job), firstNonFinite));
   }
 }
 
+/** Runners of a paired measurement, opened one by one and sampled by the driver (runtime-browser.ts). */
+const opened: RowRunner[] = [];
+
 const api = {
   row: (job: RowJob): Promise<RowResult> => timeRow(() => open(job)),
-  paired: (jobs: RowJob[]): Promise<PairedResult> => timePaired(jobs.map((job) => () => open(job))),
+  async open(job: RowJob): Promise<{ index: number; chosen?: string | undefined }> {
+    const runner = await open(job);
+    opened.push(runner);
+    return { index: opened.length - 1, chosen: runner.chosen };
+  },
+  async sample(index: number, runs: number): Promise<void> {
+    const runner = opened[index]!;
+    for (let i = 0; i < runs; i++) await runner.run();
+  },
+  dispose: (index: number) => opened[index]!.dispose(),
 };
 (window as unknown as { bordeBench: typeof api }).bordeBench = api;
 document.title = 'ready';

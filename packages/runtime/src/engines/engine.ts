@@ -51,6 +51,13 @@ export interface LoadedEngine {
   readonly placement: readonly OpPlacementInfo[];
   /** `inputs` are already checked: one typed array per model input, of the model's storage type. */
   run(inputs: readonly TensorArray[]): Promise<EngineOutput[]>;
+  /** True when run() has read its inputs by the time it returns (so a run started at once needs no copy). */
+  readonly readsInputsAtCall?: boolean;
+  /**
+   * The same as run(), synchronously, for engines that compute on the calling thread without waiting on
+   * anything: an idle model's run() then costs one promise, as a direct call of the interpreter does.
+   */
+  runNow?(inputs: readonly TensorArray[]): EngineOutput[];
   dispose(): void;
 }
 

@@ -72,6 +72,8 @@ export async function loadLiteRtEngine(context: EngineLoadContext): Promise<Load
     engine: 'interpreter',
     backend: backend satisfies InterpreterBackendName,
     placement: wholeModelPlacement(context.graph, backend),
+    // Inputs are written into LiteRT's buffers before run() returns (see openResilient for a re-open).
+    readsInputsAtCall: true,
     async run(inputs) {
       const values = compiled.inputs.map((details, k) => {
         const position = inputOrder[k]!;

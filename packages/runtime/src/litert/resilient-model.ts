@@ -84,6 +84,8 @@ export async function openResilient(host: LiteRtHost, open: () => Promise<LiteRt
       checkInputs(inputs, values);
       if (current.generation !== host.generation()) {
         // The instance it lived in was discarded, and its memory with it: open again on the current one.
+        // The caller may refill its arrays once run() returns: copy them before waiting (readsInputsAtCall).
+        values = values.map((v) => ({ ...v, data: v.data.slice() as typeof v.data }));
         current = await openOnCurrent(true);
       }
       try {
