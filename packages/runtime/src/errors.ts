@@ -12,7 +12,8 @@ export type RuntimeErrorCode =
   | 'INTEGRITY'
   | 'CACHE'
   | 'QUOTA'
-  | 'ENGINE_CRASH';
+  | 'ENGINE_CRASH'
+  | 'WORKER';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
@@ -25,6 +26,8 @@ export class RuntimeError extends Error {
 
 /** A value passed to `run` does not fit the model input it was given for. */
 export class InputError extends RuntimeError {
+  // Spelled out (not new.target.name): bundlers minify class names, and the worker boundary matches by name.
+  override readonly name = 'InputError';
   /** The model input's name (or `inputs[i]` when it has none). */
   readonly input: string;
   readonly expected: string;
@@ -50,6 +53,7 @@ export interface UnsupportedOp {
 
 /** Lists every unsupported operator at once, so a model is fixed in one pass. */
 export class UnsupportedOpError extends RuntimeError {
+  override readonly name = 'UnsupportedOpError';
   readonly ops: UnsupportedOp[];
   constructor(ops: UnsupportedOp[]) {
     const list = ops.map((o) => `  - operators[${o.index}] ${o.opcode}: ${o.reason}`).join('\n');
@@ -71,6 +75,7 @@ export interface BackendAttempt {
 
 /** None of the requested backends could be used; every attempt and its reason is listed. */
 export class BackendError extends RuntimeError {
+  override readonly name = 'BackendError';
   readonly attempts: BackendAttempt[];
   constructor(attempts: BackendAttempt[], options?: { cause?: unknown }) {
     const list = attempts.map((a) => `  - ${a.backend}: ${a.ok ? 'ok' : a.reason}`).join('\n');
@@ -85,6 +90,7 @@ export class BackendError extends RuntimeError {
 
 /** The model is structurally unusable by the executor (e.g. a constant it needs is missing). */
 export class ModelError extends RuntimeError {
+  override readonly name = 'ModelError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('MODEL', message, options);
   }
@@ -111,8 +117,20 @@ export class EngineCrashError extends RuntimeError {
   }
 }
 
+/**
+ * The worker of loadModelInWorker could not start (its script did not load: a bundler that did not emit it,
+ * a Content-Security-Policy without worker-src or 'unsafe-eval') or is not available on this platform (Node).
+ */
+export class WorkerError extends RuntimeError {
+  override readonly name = 'WorkerError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WORKER', message, options);
+  }
+}
+
 /** The executor was used after `dispose()`. */
 export class DisposedError extends RuntimeError {
+  override readonly name = 'DisposedError';
   constructor() {
     super('DISPOSED', 'this executor was disposed; create a new one with createExecutor(graph)');
   }

@@ -150,7 +150,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   let decidedBy: ModelPlan['decidedBy'] = 'ranked';
   if (measure) {
     modelHash = await sha256Hex(bytes);
-    const remembered = recallChoice(modelHash, deviceKey(device));
+    const remembered = await recallChoice(modelHash, deviceKey(device));
     const match = remembered && order.find((a) => a.candidate.engine === remembered.engine && a.candidate.backend === remembered.backend);
     if (match && remembered) {
       order = [match, ...order.filter((a) => a !== match)];
@@ -196,7 +196,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     for (const t of timed.slice(1)) t.engine.dispose();
     if (chosen) {
       decidedBy = 'measured';
-      rememberChoice(modelHash!, deviceKey(device), {
+      await rememberChoice(modelHash!, deviceKey(device), {
         engine: chosen.attempt.candidate.engine,
         backend: chosen.attempt.candidate.backend,
         ms: chosen.attempt.ms!,
