@@ -9,8 +9,8 @@
  * const outputs2 = await model.run(frame, { copy: false });  // frame's buffer transferred (detached here)
  * model.dispose();                                           // terminates the worker
  * ```
- * The package creates the worker itself (`new Worker(new URL('./borde-worker-entry.js', import.meta.url),
- * { type: 'module' })`, the pattern Vite and webpack bundle). Errors arrive as the same classes as from
+ * The package creates the worker itself, a module worker made with the `new Worker(new URL(...))` pattern
+ * that Vite and webpack bundle. Errors arrive as the same classes as from
  * loadModel (InputError, BackendError...). Talks to the worker with comlink.
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
