@@ -44,8 +44,14 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (session) {
+  if (!session) return;
+  try {
     expect(session.outsideRequests).toEqual([]);
+    // Missing on purpose: the model of the FetchError test and the worker script of the WorkerError test
+    // (and tfjs-tflite's glue preload next to the worker's script, as in runtime.test.ts).
+    const missing = session.server.notFound.filter((p) => !/^\/app\/tflite_web_api_cc(_simd)?(_threaded)?\.js$/.test(p));
+    expect([...new Set(missing)].sort()).toEqual(['/app/no-such-worker.js', '/models/none.tflite']);
+  } finally {
     await session.close();
   }
 });
@@ -93,6 +99,17 @@ describe('loadModelInWorker (fashion-mnist int8, Chromium)', () => {
     expect(fetchError).toMatchObject({ name: 'FetchError', code: 'FETCH', fields: { status: 404 }, classes: { FetchError: true } });
     // The relative URL was resolved against the page, not against the worker's script.
     expect(fetchError.fields.url).toBe(session.url('/models/none.tflite'));
+  });
+
+  it('onProgress is called from the worker; an aborted load and a worker that cannot start reject, typed', async () => {
+    const progress = await api('loadWithProgress', MODEL_URL);
+    expect(progress.calls).toBeGreaterThan(0);
+    expect(progress.last?.loaded).toBe(progress.last?.total);
+    const failures = await api('loadFailures', MODEL_URL);
+    expect(failures.aborted).toMatchObject({ name: 'AbortError' });
+    expect(failures.missing).toMatchObject({ name: 'WorkerError', code: 'WORKER', message: expect.stringMatching(/failed to start/) });
+    // Both workers (the aborted load's and the given one) were terminated.
+    expect(failures).toMatchObject({ started: 2, terminated: 2 });
   });
 
   it('dispose terminates the worker; a run in flight and later runs reject with DisposedError', async () => {

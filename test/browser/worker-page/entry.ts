@@ -91,6 +91,25 @@ const api = {
     return { inFlight: await inFlight, after, workers: { ...workers } };
   },
 
+  /** Loads with a progress callback (proxied to the worker): how often it was called, last value. */
+  async loadWithProgress(url: string) {
+    const seen: { loaded: number; total: number | undefined }[] = [];
+    const model = await loadModelInWorker(url, { onProgress: (p) => seen.push(p) });
+    model.dispose();
+    return { calls: seen.length, last: seen.at(-1) };
+  },
+
+  /** A load aborted while the worker loads, and a worker whose script is missing: both reject, typed. */
+  async loadFailures(url: string) {
+    const before = { ...workers };
+    const controller = new AbortController();
+    const aborted = loadModelInWorker(url, { signal: controller.signal }).then(() => 'resolved', (error: unknown) => describe(error));
+    controller.abort();
+    const missing = await loadModelInWorker(url, { worker: new Worker('/app/no-such-worker.js', { type: 'module' }) })
+      .then(() => 'resolved', (error: unknown) => describe(error));
+    return { aborted: await aborted, missing, started: workers.started - before.started, terminated: workers.terminated - before.terminated };
+  },
+
   workers: () => ({ ...workers }),
   forget: () => forgetRememberedChoices(),
   cachedUrls: async () => {
