@@ -38,9 +38,8 @@ export interface RememberedChoice {
 }
 
 /**
- * Where choices are kept: IndexedDB where the platform has it (pages and workers alike, so a choice measured on
- * the main thread is recalled by loadModelInWorker and back; localStorage does not exist in workers), else the
- * process memory (Node).
+ * Where choices are kept: IndexedDB where the platform has it (pages and workers alike: localStorage does not
+ * exist in workers, where loadModelInWorker measures), else the process memory (Node).
  */
 interface ChoiceStore {
   get(key: string): Promise<RememberedChoice | undefined>;
