@@ -93,6 +93,9 @@ describe('loadModelInWorker (fashion-mnist int8, Chromium)', () => {
     const main = await api('runBad', 'main-auto', 27);
     expect(error.message).toBe((main as Extract<typeof main, { ok: false }>).error.message);
 
+    const uncloneable = await api('runUncloneable', 'worker-auto');
+    expect(uncloneable).toMatchObject({ ok: false, error: { name: 'InputError', code: 'INPUT', classes: { InputError: true } } });
+
     const missing = await api('load', 'missing', 'worker', '/models/none.tflite');
     expect(missing.ok).toBe(false);
     const fetchError = (missing as Extract<typeof missing, { ok: false }>).error;

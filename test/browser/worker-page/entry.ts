@@ -80,6 +80,12 @@ const api = {
     }
   },
 
+  /** An input postMessage cannot send (a function inside): an InputError, as loadModel's parser gives. */
+  async runUncloneable(key: string) {
+    const value = { data: new Float32Array(784), shape: [1, 28, 28, 1], onDone: () => undefined };
+    return models.get(key)!.run({ image: value }).then(() => ({ ok: true as const }), (error: unknown) => ({ ok: false as const, error: describe(error) }));
+  },
+
   /** Disposes with a run in flight: that run and later ones reject with DisposedError. */
   async dispose(key: string, sample: number[]) {
     const model = models.get(key)!;

@@ -14,7 +14,7 @@
  * loadModel (InputError, BackendError...). Talks to the worker with comlink.
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import { DisposedError, WorkerError } from '@borde/runtime/errors';
+import { DisposedError, InputError, WorkerError } from '@borde/runtime/errors';
 import type { BackendName, EngineName, OpPlacementInfo } from '../engines/engine.js';
 import type { LoadModelOptions } from '../load-model.js';
 import type { Model, ModelInputs, ModelOutput, ModelPlan, ModelRunOptions, ModelTensorInfo } from '../model.js';
@@ -60,6 +60,14 @@ function inputBuffers(inputs: ModelInputs): ArrayBuffer[] {
   return [...buffers];
 }
 
+/** An input postMessage cannot copy (a function, a DOM node): the same InputError loadModel would give. */
+function uncloneable(cause: unknown): InputError {
+  const error = new InputError('inputs', 'typed arrays (or { data, shape })', 'a value that cannot be sent to the worker');
+  error.message = `inputs: expected typed arrays (or { data, shape }), got a value that cannot be sent to the worker (${(cause as Error).message})`;
+  (error as { cause?: unknown }).cause = cause;
+  return error;
+}
+
 function disposed(): DisposedError {
   const error = new DisposedError();
   error.message = 'this model was disposed (its worker is terminated); load it again with loadModelInWorker()';
@@ -95,6 +103,9 @@ class WorkerModel implements Model {
       this.remote
         .run(sent)
         .then((reply) => unwrap(reply))
+        .catch((error: unknown) => {
+          throw (error as { name?: string }).name === 'DataCloneError' ? uncloneable(error) : error;
+        })
         .then(resolve, reject)
         .finally(() => this.pending.delete(reject));
     });
