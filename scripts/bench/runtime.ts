@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { openChromiumBench } from './runtime-browser.js';
 import { prepareBenchModels, type BenchModel } from './runtime-models.js';
 import { RAW_ENGINE_ROWS, ROWS, type Platform, type RowJob, type RowSpec } from './runtime-rows.js';
+import { measureWorkerRoundTrips, printWorkerRoundTrips, type WorkerRoundTrip } from './worker-round-trip.js';
 import { PAIRED_TIMING, TIMING, describeFailure, pairedRatio, type PairedResult, type RowResult } from './runtime-timing.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -313,10 +314,14 @@ try {
   await chromium.close();
 }
 
+let workerRoundTrips: WorkerRoundTrip[] = [];
+if (platformsRun.includes('chromium') && !ratiosOnly) workerRoundTrips = await measureWorkerRoundTrips(models, join(outDir, 'models'));
+
 if (!ratiosOnly) for (const model of models) printTable(model, results);
 const pairedList = paired.map((p) => p.set);
 const ratioList = ratios(pairedList);
 printRatios(ratioList, pairedList.filter((set) => platformsRun.includes(set.platform)));
+if (workerRoundTrips.length) printWorkerRoundTrips(workerRoundTrips);
 
 const offline = chromium.outsideRequests.length === 0;
 console.log(`\nOffline guard: ${offline ? 'no request left 127.0.0.1' : `${chromium.outsideRequests.length} request(s) tried to leave: ${chromium.outsideRequests.slice(0, 5).join(', ')}`}` +
@@ -332,6 +337,7 @@ const report = {
   models: models.map(({ path, ...m }) => ({ ...m, file: path.slice(root.length) })),
   results,
   ratios: ratioList,
+  workerRoundTrips,
   offline: { outsideRequests: chromium.outsideRequests, notFound: [...new Set(chromium.notFound)] },
   wallSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
 };

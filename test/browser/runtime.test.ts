@@ -153,7 +153,7 @@ describe('loadModel in Chromium (face_detection_short_range)', () => {
 });
 
 describe('measure in Chromium', () => {
-  it('times the top candidates on the model, keeps the fastest, and remembers it in localStorage', async () => {
+  it('times the top candidates on the model, keeps the fastest, and remembers it in IndexedDB', async () => {
     const url = '/models/face_detection/face_detection_short_range.tflite';
     const first = await load(url, { measure: { top: 3, runs: 5, budgetMs: 1000 } });
     if (!first.ok) throw new Error(first.error.message);
@@ -162,7 +162,16 @@ describe('measure in Chromium', () => {
     expect(timed.map((c) => c.backend)).toEqual(['tfjs-tflite', 'litert-wasm', 'wasm']);
     expect(first.backend).toBe(timed.reduce((x, y) => (y.ms! < x.ms! ? y : x)).backend);
     figures.push(`  measure: ${timed.map((c) => `${c.backend} ${c.ms!.toFixed(1)} ms`).join(', ')} -> ${first.backend}`);
-    const stored = await session.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('borde:plan:')).length);
+    // IndexedDB, database 'borde', store 'plans' (workers have it; localStorage they do not): one choice.
+    const stored = await session.page.evaluate(() => new Promise<number>((resolve, reject) => {
+      const open = indexedDB.open('borde');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const count = open.result.transaction('plans').objectStore('plans').count();
+        count.onsuccess = () => resolve(count.result);
+        count.onerror = () => reject(count.error);
+      };
+    }));
     expect(stored).toBe(1);
     const second = await load(url, { measure: true });
     if (!second.ok) throw new Error(second.error.message);

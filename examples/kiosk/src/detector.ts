@@ -17,7 +17,8 @@ export class FaceDetector {
     context.fillRect(0, 0, FACE_INPUT_SIZE, FACE_INPUT_SIZE);
     context.drawImage(source, box.x, box.y, box.width, box.height);
     const pixels = context.getImageData(0, 0, FACE_INPUT_SIZE, FACE_INPUT_SIZE).data;
-    const outputs = await this.model.run(rgbaToSymmetricInput(pixels, FACE_INPUT_SIZE * FACE_INPUT_SIZE));
+    // A fresh array per frame, used once: transferred to the model's worker rather than copied.
+    const outputs = await this.model.run(rgbaToSymmetricInput(pixels, FACE_INPUT_SIZE * FACE_INPUT_SIZE), { copy: false });
     // Found by shape, not position: [1, 896, 16] boxes and keypoints, [1, 896, 1] scores.
     const regressors = outputs.find((o) => o.shape[o.shape.length - 1] === 16);
     const classificators = outputs.find((o) => o.shape[o.shape.length - 1] === 1);

@@ -1,4 +1,5 @@
-import { loadModel, persistStorage } from '@borde/runtime';
+import { persistStorage } from '@borde/runtime';
+import { loadModelInWorker } from '@borde/runtime/worker';
 import { assetBase } from 'virtual:borde-assets';
 import { FaceDetector } from './detector.js';
 import { drawFrame } from './draw.js';
@@ -132,7 +133,8 @@ blurToggle.addEventListener('change', () => {
 async function start(): Promise<void> {
   const started = performance.now();
   try {
-    const model = await loadModel(`${import.meta.env.BASE_URL}${MODEL_PATH}`, {
+    // In the runtime's own worker: the page (camera, drawing, buttons) never waits for inference.
+    const model = await loadModelInWorker(`${import.meta.env.BASE_URL}${MODEL_PATH}`, {
       // The engines this app ships (vite.config.ts): auto would rank LiteRT.js first for an int8 model, but
       // its ~9.5 MB builds are not worth it here (tied with tfjs-tflite on this detector, pnpm bench:runtime).
       backend: ['tfjs-tflite', 'wasm'],

@@ -13,7 +13,8 @@ export type RuntimeErrorCode =
   | 'CACHE'
   | 'QUOTA'
   | 'ENGINE_CRASH'
-  | 'ASSET';
+  | 'ASSET'
+  | 'WORKER';
 
 export class RuntimeError extends Error {
   /** Set by name, not from the class: minifiers rename classes (`InputError` became `G`). */
@@ -163,6 +164,17 @@ export class AssetError extends RuntimeError {
   }
 }
 
+/**
+ * The worker of loadModelInWorker could not start (its script did not load: a bundler that did not emit it,
+ * a Content-Security-Policy without worker-src or 'unsafe-eval') or is not available on this platform (Node).
+ */
+export class WorkerError extends RuntimeError {
+  override readonly name = 'WorkerError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WORKER', message, options);
+  }
+}
+
 /** The executor was used after `dispose()`. */
 export class DisposedError extends RuntimeError {
   override readonly name: string = 'DisposedError';
@@ -174,7 +186,6 @@ export class DisposedError extends RuntimeError {
 /** A model (or its sha256 manifest) could not be downloaded: HTTP error, network down, or offline. */
 export class FetchError extends RuntimeError {
   override readonly name: string = 'FetchError';
-  // Spelled out: bundlers minify class names, and apps show `name`.
   readonly url: string;
   /** HTTP status, or undefined when no response came (network down, offline, blocked). */
   readonly status: number | undefined;

@@ -194,7 +194,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   let decidedHow = '';
   if (measure) {
     modelHash = await sha256Hex(bytes);
-    const remembered = recallChoice(modelHash, deviceKey(device));
+    const remembered = await recallChoice(modelHash, deviceKey(device));
     const match = remembered && order.find((a) => sameCandidate(a, remembered));
     if (match && remembered) {
       order = [match, ...order.filter((a) => a !== match)];
@@ -263,7 +263,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     }
     if (chosen) {
       decidedBy = 'measured';
-      rememberChoice(modelHash!, deviceKey(device), {
+      await rememberChoice(modelHash!, deviceKey(device), {
         engine: chosen.attempt.candidate.engine,
         backend: chosen.attempt.candidate.backend,
         ms: chosen.attempt.ms!,

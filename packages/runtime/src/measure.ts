@@ -1,3 +1,4 @@
+import { clear, createStore, get, set } from 'idb-keyval';
 import type { BackendName, EngineName } from './engines/engine.js';
 import { DEFAULT_TRIAL, type TrialSettings } from './trial.js';
 
@@ -28,62 +29,66 @@ export interface RememberedChoice {
   timed?: { engine: EngineName; backend: BackendName; ms: number }[];
 }
 
-interface StorageLike {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
+/**
+ * Where choices are kept: IndexedDB where the platform has it (pages and workers alike: localStorage does not
+ * exist in workers, where loadModelInWorker measures), else the process memory (Node).
+ */
+interface ChoiceStore {
+  get(key: string): Promise<RememberedChoice | undefined>;
+  set(key: string, value: RememberedChoice): Promise<void>;
+  clear(): Promise<void>;
 }
 
-/** Node (and browsers without localStorage): remembered for the life of the process. */
-const memory = new Map<string, string>();
+const memory = new Map<string, RememberedChoice>();
+const memoryStore: ChoiceStore = {
+  get: async (key) => memory.get(key),
+  set: async (key, value) => void memory.set(key, value),
+  clear: async () => memory.clear(),
+};
 
-function storage(): StorageLike {
-  try {
-    const local = (globalThis as { localStorage?: StorageLike }).localStorage;
-    if (local) return local;
-  } catch {
-    // localStorage access throws in some sandboxed iframes: fall back to memory.
+let indexedDbStore: ChoiceStore | undefined;
+
+function store(): ChoiceStore {
+  if (typeof indexedDB === 'undefined') return memoryStore;
+  if (!indexedDbStore) {
+    const db = createStore('borde', 'plans');
+    indexedDbStore = {
+      get: (key) => get<RememberedChoice>(key, db),
+      set: (key, value) => set(key, value, db),
+      clear: () => clear(db),
+    };
   }
-  return { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v) };
+  return indexedDbStore;
 }
-
-const KEY_PREFIX = 'borde:plan:';
 
 function storageKey(modelHash: string, device: string): string {
-  return `${KEY_PREFIX}${modelHash}:${device}`;
+  return `${modelHash}:${device}`;
 }
 
-export function recallChoice(modelHash: string, device: string): RememberedChoice | undefined {
+export async function recallChoice(modelHash: string, device: string): Promise<RememberedChoice | undefined> {
   try {
-    const text = storage().getItem(storageKey(modelHash, device));
-    if (!text) return undefined;
-    const value = JSON.parse(text) as RememberedChoice;
-    return typeof value.engine === 'string' && typeof value.backend === 'string' ? value : undefined;
+    const value = await store().get(storageKey(modelHash, device));
+    return value && typeof value.engine === 'string' && typeof value.backend === 'string' ? value : undefined;
   } catch {
+    // IndexedDB refused (privacy mode, blocked): measure again.
     return undefined;
   }
 }
 
-export function rememberChoice(modelHash: string, device: string, choice: RememberedChoice): void {
+export async function rememberChoice(modelHash: string, device: string, choice: RememberedChoice): Promise<void> {
   try {
-    storage().setItem(storageKey(modelHash, device), JSON.stringify(choice));
+    await store().set(storageKey(modelHash, device), choice);
   } catch {
     // Quota or privacy mode: the choice is simply measured again next time.
   }
 }
 
-/** Forgets every remembered choice: the process memory (Node) and the `borde:plan:` keys of localStorage (browsers). */
-export function forgetRememberedChoices(): void {
+/** Forgets every remembered choice: the process memory (Node) and the IndexedDB store `borde`/`plans` (browsers, workers). */
+export async function forgetRememberedChoices(): Promise<void> {
   memory.clear();
   try {
-    const local = (globalThis as { localStorage?: Storage }).localStorage;
-    if (!local) return;
-    const keys: string[] = [];
-    for (let i = 0; i < local.length; i++) {
-      const key = local.key(i);
-      if (key?.startsWith(KEY_PREFIX)) keys.push(key);
-    }
-    for (const key of keys) local.removeItem(key);
+    if (typeof indexedDB !== 'undefined') await store().clear();
   } catch {
-    // localStorage access throws in some sandboxed iframes: nothing was remembered there.
+    // IndexedDB unavailable: nothing was remembered there.
   }
 }

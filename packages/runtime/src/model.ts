@@ -23,7 +23,8 @@ export interface ModelRunOptions {
   /**
    * true (default): inputs are copied when run() is called, so the caller may refill its arrays at once
    * (a camera loop) even while earlier runs are queued. false: zero-copy; the engine reads the arrays when
-   * this run starts, so leave them unchanged until the promise settles.
+   * this run starts, so leave them unchanged until the promise settles. In a worker (loadModelInWorker), false
+   * transfers the arrays' buffers to it: they are detached (empty) when run() returns.
    */
   copy?: boolean;
 }

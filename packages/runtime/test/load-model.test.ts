@@ -283,7 +283,7 @@ describe('choice and plan', () => {
   });
 
   it('measure: times the top candidates, keeps the fastest, and remembers it for this model and device', async () => {
-    forgetRememberedChoices();
+    await forgetRememberedChoices();
     const bytes = tinyFloatModel();
     const first = await loadModel(bytes, { measure: { top: 2, runs: 3, budgetMs: 500 } });
     const timed = first.plan.candidates.filter((c) => c.ms !== undefined);

@@ -31,9 +31,16 @@ describe('@borde/runtime/vite', () => {
   });
 
   it('sends COOP/COEP in dev and preview only when threads are asked for', () => {
-    expect(call(bordeAssets(), 'config')).toBeUndefined();
+    expect(call(bordeAssets(), 'config')).not.toHaveProperty('server');
     const config = call(bordeAssets({ threads: true }), 'config') as { server: { headers: Record<string, string> } };
     expect(config.server.headers).toMatchObject({ 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
+  });
+
+  it('configures Vite for @borde/runtime/worker: its client out of the dev optimizer, an es worker format', () => {
+    const config = call(bordeAssets(), 'config') as { optimizeDeps: { exclude: string[]; include: string[] }; worker: { format: string } };
+    expect(config.optimizeDeps.exclude).toEqual(['@borde/runtime/worker']);
+    expect(config.optimizeDeps.include).toEqual(expect.arrayContaining(['@borde/runtime', '@borde/runtime/errors', '@borde/runtime > comlink']));
+    expect(config.worker.format).toBe('es');
   });
 
   it('precache entries carry a content revision and a size limit that fits LiteRT', () => {

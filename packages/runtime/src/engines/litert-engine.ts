@@ -38,6 +38,13 @@ async function liteRtInBrowser(context: EngineLoadContext): Promise<LiteRt> {
   const existing = core.getGlobalLiteRtPromise();
   if (existing) return existing;
   const folder = assetFolder(context.assets ?? defaultAssetBase(), 'litert');
+  const scope = globalThis as { document?: unknown; location?: { href: string }; Module?: unknown };
+  if (scope.document === undefined) {
+    // In a worker Emscripten looks for the .wasm next to the worker's own script; the loader hands
+    // `self.Module` to the glue (and clears it), so point it at the LiteRT folder.
+    const base = new URL(folder, scope.location?.href).href;
+    scope.Module = { locateFile: (file: string) => new URL(file, base).href };
+  }
   return core.loadLiteRt(folder, { threads: liteRtVariant(context.probe) === 'threaded' });
 }
 

@@ -13,6 +13,7 @@
  * - dev and preview: serves the same URLs from node_modules; with `threads: true` sends COOP/COEP so the
  *   page is crossOriginIsolated (needed for threaded wasm);
  * - `virtual:borde-assets` exports `assetBase`, `assetUrls` (for a service worker precache) and `threads`;
+ * - `@borde/runtime/worker` works in dev and build (WORKER_CONFIG: optimizeDeps, worker format 'es');
  * - `precacheEntries(options)` gives vite-plugin-pwa's `workbox.additionalManifestEntries` and the size limit
  *   (then keep `borde-assets/**` out of `globPatterns` with `globIgnores`, or files are listed twice).
  */
@@ -39,6 +40,24 @@ export const CROSS_ORIGIN_ISOLATION_HEADERS: Readonly<Record<string, string>> = 
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * What `@borde/runtime/worker` (loadModelInWorker) needs from Vite:
+ * - dev: the dep optimizer bundles dependencies into node_modules/.vite/deps/, where the worker client's
+ *   `new URL('./borde-worker-entry.js', import.meta.url)` would point at a file that is not there; excluded,
+ *   the client is served from the package and its worker URL resolves (Vite then serves the worker entry
+ *   itself). The runtime and comlink, which the client and the worker import, stay pre-bundled (one copy of
+ *   the error classes for the page, no re-optimisation when the worker starts);
+ * - build: the worker entry lazy-loads engines (dynamic imports), which Vite's default 'iife' worker
+ *   format cannot split: 'es' (the worker is a module worker anyway).
+ */
+export const WORKER_CONFIG = {
+  optimizeDeps: {
+    exclude: ['@borde/runtime/worker'],
+    include: ['@borde/runtime', '@borde/runtime/errors', '@borde/runtime > comlink'],
+  },
+  worker: { format: 'es' as const },
+};
+
 export function bordeAssets(options: BordeAssetsOptions = {}): Plugin {
   const dir = trimSlashes(options.dir ?? DEFAULT_DIR);
   let files: AssetFile[] = [];
@@ -48,8 +67,12 @@ export function bordeAssets(options: BordeAssetsOptions = {}): Plugin {
   return {
     name: 'borde-assets',
     config() {
-      if (!options.threads) return undefined;
-      return { server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } }, preview: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } } };
+      return {
+        ...WORKER_CONFIG,
+        ...(options.threads
+          ? { server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } }, preview: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } } }
+          : {}),
+      };
     },
     configResolved(config: ResolvedConfig) {
       base = config.base.endsWith('/') ? config.base : `${config.base}/`;
