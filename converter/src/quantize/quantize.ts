@@ -145,6 +145,7 @@ export async function quantize(
   report.budget = chosen.verdict;
   if (mixedPrecision) report.mixedPrecision = mixedPrecision;
   // The report names layers; tensor indices are internal to the float graph.
+  progress({ step: 'evaluate', message: 'per-layer SQNR of the int8 activations against the float ones' });
   report.layers = (await layerErrors(floatGraph, graph, tensorMap, evalSamples.slice(0, 32))).map(({ name, sqnrDb }) => ({ name, sqnrDb }));
   return { graph, report };
 }
