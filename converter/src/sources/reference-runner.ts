@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createExecutor } from '@borde/runtime';
+import { createExecutor, prepareBackends, withEngine } from '@borde/runtime';
 import type { Graph } from '@borde/tflite';
 import type { ModelRunner } from '../verify/verify.js';
 import type { TensorValue } from '../verify/tensor-value.js';
@@ -34,6 +34,43 @@ async function fromTensors(outputs: tf.Tensor | tf.Tensor[], names: string[]): P
 }
 
 /**
+ * The tfjs backend a reference runs on: `wasm` (XNNPACK kernels; a MobileNetV2 runs ~20x faster than on the
+ * pure-JavaScript `cpu` kernels, which made verification most of a conversion's time) when it initializes,
+ * else `cpu`. A kernel the wasm backend lacks moves the reference to `cpu` for good (tfjs moves the weights).
+ */
+interface ReferenceBackend {
+  name: 'wasm' | 'cpu';
+}
+
+async function referenceBackend(): Promise<ReferenceBackend> {
+  const [wasm] = await prepareBackends(['wasm'], {});
+  return { name: wasm?.ok ? 'wasm' : 'cpu' };
+}
+
+/**
+ * Runs tfjs work on the reference's backend under the runtime's engine lock, and gives tfjs' global backend
+ * back to whoever had it: an app's own tfjs code is not moved to another backend by a verification.
+ */
+async function onBackend<T>(backend: ReferenceBackend, work: () => Promise<T>): Promise<T> {
+  const once = () => withEngine(async () => {
+    const previous = tf.getBackend();
+    if (previous !== backend.name) await tf.setBackend(backend.name);
+    try {
+      return await work();
+    } finally {
+      if (tf.getBackend() !== previous) await tf.setBackend(previous);
+    }
+  });
+  try {
+    return await once();
+  } catch (error) {
+    if (backend.name === 'cpu' || !/^Kernel '.*' not registered for backend/.test((error as Error).message)) throw error;
+    backend.name = 'cpu';
+    return once();
+  }
+}
+
+/**
  * The source tfjs model, run by TensorFlow.js itself: the reference a conversion is judged against. Its
  * outputs carry the names the converted model gives them, so the two are compared by name. Graph models
  * are fed by input name (a Placeholder, a signature key, or a tensor a cut made an input).
@@ -44,28 +81,33 @@ export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifa
   dispose(): void;
 }> {
   await tf.ready();
+  const backend = await referenceBackend();
   const handler = tf.io.fromMemory(artifacts);
   if (format === 'tfjs-layers') {
-    const model = await tf.loadLayersModel(handler);
+    const model = await onBackend(backend, () => tf.loadLayersModel(handler));
     return {
-      name: `tfjs ${tf.version.tfjs} layers (${tf.getBackend()})`,
-      run: async (inputs) => {
+      get name() {
+        return `tfjs ${tf.version.tfjs} layers (${backend.name})`;
+      },
+      run: (inputs) => onBackend(backend, async () => {
         const xs = inputs.map(toTensor);
         try {
           return await fromTensors(model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor | tf.Tensor[], model.outputNames);
         } finally {
           tf.dispose(xs);
         }
-      },
+      }),
       dispose: () => model.dispose(),
     };
   }
-  const model = await tf.loadGraphModel(handler);
+  const model = await onBackend(backend, () => tf.loadGraphModel(handler));
   const refs = graph?.outputs.map((o) => o.ref) ?? model.outputs.map((o) => o.name);
   const keys = graph?.outputs.map((o) => o.key) ?? refs;
   return {
-    name: `tfjs ${tf.version.tfjs} graph (${tf.getBackend()})`,
-    run: async (inputs) => {
+    get name() {
+      return `tfjs ${tf.version.tfjs} graph (${backend.name})`;
+    },
+    run: (inputs) => onBackend(backend, async () => {
       const xs = inputs.map(toTensor);
       try {
         const feed = Object.fromEntries(xs.map((x, i) => [inputs[i]!.name ?? model.inputs[i]!.name, x]));
@@ -73,7 +115,7 @@ export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifa
       } finally {
         tf.dispose(xs);
       }
-    },
+    }),
     dispose: () => model.dispose(),
   };
 }

@@ -1,7 +1,9 @@
 export * from './errors.js';
 export * from './executor.js';
 export type { OpPlacement } from './placement.js';
-export type { KernelCheck } from './backends.js';
+export { prepareBackends, type KernelCheck } from './backends.js';
+/** For code that switches tfjs' global backend itself (the converter's tfjs reference): the same lock as the executor's. */
+export { withEngine } from './engine-lock.js';
 export type { HostTensor, ValueDType } from './host-tensor.js';
 export { OP_MODULES } from './ops/index.js';
 export type { OpContext, OpModule } from './ops/index.js';
