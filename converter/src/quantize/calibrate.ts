@@ -35,25 +35,26 @@ export async function calibrate(graph: Graph, samples: TensorValue[][], options:
   const watched = subgraph.tensors.flatMap((t, i) => (t.dtype === 'float32' && !t.data && !subgraph.inputs.includes(i) ? [i] : []));
   const model = await openExposed(graph, watched);
   try {
-    // One range per watched tensor (model inputs first), widened in place sample by sample.
-    const tensors = [...subgraph.inputs, ...watched];
-    const observed = new Map<number, Range>(tensors.map((index) => [index, { min: Infinity, max: -Infinity }]));
+    // One range per watched tensor, widened in place sample by sample (model inputs first, as they come).
+    const observed = new Map<number, Range>([...subgraph.inputs, ...watched].map((index) => [index, { min: Infinity, max: -Infinity }]));
+    const inputRanges = subgraph.inputs.map((index) => observed.get(index)!);
+    const watchedRanges = watched.map((index) => observed.get(index)!);
     const passes = method === 'minmax' ? 1 : 2;
     const histograms = new Map<number, Histogram>();
+    const histogram = (index: number): Histogram => {
+      let h = histograms.get(index);
+      if (!h) histograms.set(index, (h = new Histogram(observed.get(index)!)));
+      return h;
+    };
     for (let pass = 0; pass < passes; pass++) {
       for (const [n, inputs] of samples.entries()) {
-        const outputs = await model.run(inputs);
-        const all: [number, ArrayLike<number>][] = [
-          ...subgraph.inputs.map((index, i): [number, ArrayLike<number>] => [index, inputs[i]!.data as Float32Array]),
-          ...(outputs as [number, Float32Array][]),
-        ];
-        for (const [index, data] of all) {
-          if (pass === 0) widen(observed.get(index)!, data);
-          else {
-            let h = histograms.get(index);
-            if (!h) histograms.set(index, (h = new Histogram(observed.get(index)!)));
-            h.add(data);
-          }
+        // Activations are read in place in the interpreter's memory: no copy of each sample's activations.
+        if (pass === 0) {
+          inputs.forEach((input, i) => widen(inputRanges[i]!, input.data as Float32Array));
+          await model.visit(inputs, (position, data) => widen(watchedRanges[position]!, data as Float32Array));
+        } else {
+          inputs.forEach((input, i) => histogram(subgraph.inputs[i]!).add(input.data as Float32Array));
+          await model.visit(inputs, (position, data) => histogram(watched[position]!).add(data as Float32Array));
         }
         options.onProgress?.(pass * samples.length + n + 1, passes * samples.length);
       }
