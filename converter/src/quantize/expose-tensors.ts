@@ -47,7 +47,7 @@ export async function openExposed(graph: Graph, watched: number[]): Promise<Expo
     async visit(inputs, visitor) {
       let seen = 0;
       await model.visit(inputs, (output) => {
-        const position = positions.get(output.name);
+        const position = positions.get(output.name ?? '');
         if (position === undefined) return;
         seen++;
         visitor(position, output.data);
