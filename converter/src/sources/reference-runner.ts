@@ -121,18 +121,20 @@ export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifa
 }
 
 /**
- * The imported float Graph (before any optimization pass) run op by op on TensorFlow.js' cpu kernels by
- * Borde's own tfjs engine: the reference for sources that no JavaScript engine runs as they are (Keras
- * files, SavedModels). It checks what the passes, the writer and the interpreter do to the import; the
- * import itself is checked against Keras'/TensorFlow's own outputs by the fixtures' tests.
+ * The imported float Graph (before any optimization pass) run op by op by Borde's own tfjs engine, on tfjs'
+ * wasm kernels (each op wasm lacks on cpu, as the engine's placement decides): the reference for sources
+ * that no JavaScript engine runs as they are (Keras files, SavedModels). It checks what the passes, the
+ * writer and the interpreter do to the import; the import itself is checked against Keras'/TensorFlow's
+ * own outputs by the fixtures' tests.
  */
 export async function graphReference(graph: Graph): Promise<{ name: string; run: ModelRunner; dispose(): void }> {
   await tf.ready();
-  const executor = await createExecutor(graph, { backends: ['cpu'] });
+  const executor = await createExecutor(graph, { backends: ['wasm', 'cpu'] });
   const signature = graph.signatures[0];
   const names = executor.outputs.map((o) => signature?.outputs.find((s) => s.tensorIndex === o.index)?.name ?? o.name);
+  const backends = [...new Set(executor.placement.map((p) => p.backend).filter((b) => b === 'wasm' || b === 'cpu'))].sort().reverse();
   return {
-    name: `Borde tfjs engine (tfjs ${tf.version.tfjs}, cpu) on the imported float graph`,
+    name: `Borde tfjs engine (tfjs ${tf.version.tfjs}, ${backends.join(' + ') || 'cpu'}) on the imported float graph`,
     run: async (inputs) => {
       // By input name (signature key or tensor name) when the values carry names; unnamed calibration rows
       // are in the model's input order.
