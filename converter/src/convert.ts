@@ -41,7 +41,7 @@ export interface ConvertOptions extends QuantizeOptions {
 }
 
 export interface ProgressEvent {
-  step: 'import' | 'optimize' | 'calibrate' | 'quantize' | 'write' | 'verify' | 'evaluate';
+  step: 'import' | 'optimize' | 'data' | 'calibrate' | 'quantize' | 'write' | 'verify' | 'evaluate';
   message: string;
 }
 
@@ -112,6 +112,7 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
     progress({ step: 'optimize', message: 'folding batch norms, fusing activations, folding constants' });
     const floatGraph = optimize(source.graph);
     const floatBytes = writeModel(floatGraph);
+    if (options.calibration || options.evalData) progress({ step: 'data', message: 'loading the calibration and evaluation data' });
     const data = await resolveData(floatGraph, options);
     // Verification runs on real samples when the user gave any (seeded noise can saturate a classifier's
     // softmax and hide differences), else on seeded inputs.

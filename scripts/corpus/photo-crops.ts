@@ -10,6 +10,8 @@ const PHOTO = fileURLToPath(new URL('../../examples/kiosk/calibration/astronaut.
 
 export async function photoCrops(inputs: ModelInput[], count: number, seed = 11): Promise<TensorValue[][]> {
   const photo = await decodeImage(PHOTO);
+  const rgba = photo.rgba.slice(); // own, aligned buffer, read as one 32-bit word per pixel
+  const pixels32 = new Uint32Array(rgba.buffer, 0, photo.width * photo.height);
   const rng = createRng(seed);
   return Array.from({ length: count }, (_s, n) => inputs.map((input, k) => {
     const [, h, w, c] = input.shape;
@@ -19,13 +21,13 @@ export async function photoCrops(inputs: ModelInput[], count: number, seed = 11)
     const side = Math.round(photo.width * (0.5 + 0.5 * rng()));
     const x0 = Math.floor(rng() * (photo.width - side + 1));
     const y0 = Math.floor(rng() * (photo.height - side + 1));
+    // Pixels copied as 32-bit words (RGBA), a row at a time; mirrored crops read their rows backwards.
     const crop = new Uint8Array(side * side * 4);
+    const to = new Uint32Array(crop.buffer);
     for (let y = 0; y < side; y++) {
-      for (let x = 0; x < side; x++) {
-        const sx = n % 2 === 1 ? x0 + side - 1 - x : x0 + x;
-        const from = ((y0 + y) * photo.width + sx) * 4;
-        crop.set(photo.rgba.subarray(from, from + 4), (y * side + x) * 4);
-      }
+      const row = (y0 + y) * photo.width;
+      if (n % 2 === 0) to.set(pixels32.subarray(row + x0, row + x0 + side), y * side);
+      else for (let x = 0; x < side; x++) to[y * side + x] = pixels32[row + x0 + side - 1 - x]!;
     }
     const pixels = resizeBilinear(convertChannels(crop, side * side, c), side, side, c, h!, w!);
     return { name: input.name, dtype: 'float32' as const, shape: input.shape, data: pixels.map((v) => v / 255) };

@@ -35,32 +35,26 @@ export async function calibrate(graph: Graph, samples: TensorValue[][], options:
   const watched = subgraph.tensors.flatMap((t, i) => (t.dtype === 'float32' && !t.data && !subgraph.inputs.includes(i) ? [i] : []));
   const model = await openExposed(graph, watched);
   try {
-    const observed = new Map<number, Range>();
-    const record = (index: number, data: ArrayLike<number>) => {
-      const range = observed.get(index) ?? { min: Infinity, max: -Infinity };
-      for (let i = 0; i < data.length; i++) {
-        const v = data[i]!;
-        if (v < range.min) range.min = v;
-        if (v > range.max) range.max = v;
-      }
-      observed.set(index, range);
-    };
+    // One range per watched tensor, widened in place sample by sample (model inputs first, as they come).
+    const observed = new Map<number, Range>([...subgraph.inputs, ...watched].map((index) => [index, { min: Infinity, max: -Infinity }]));
+    const inputRanges = subgraph.inputs.map((index) => observed.get(index)!);
+    const watchedRanges = watched.map((index) => observed.get(index)!);
     const passes = method === 'minmax' ? 1 : 2;
     const histograms = new Map<number, Histogram>();
+    const histogram = (index: number): Histogram => {
+      let h = histograms.get(index);
+      if (!h) histograms.set(index, (h = new Histogram(observed.get(index)!)));
+      return h;
+    };
     for (let pass = 0; pass < passes; pass++) {
       for (const [n, inputs] of samples.entries()) {
-        const outputs = await model.run(inputs);
-        const all: [number, ArrayLike<number>][] = [
-          ...subgraph.inputs.map((index, i): [number, ArrayLike<number>] => [index, inputs[i]!.data as Float32Array]),
-          ...(outputs as [number, Float32Array][]),
-        ];
-        for (const [index, data] of all) {
-          if (pass === 0) record(index, data);
-          else {
-            let h = histograms.get(index);
-            if (!h) histograms.set(index, (h = new Histogram(observed.get(index)!)));
-            h.add(data);
-          }
+        // Activations are read in place in the interpreter's memory: no copy of each sample's activations.
+        if (pass === 0) {
+          inputs.forEach((input, i) => widen(inputRanges[i]!, input.data as Float32Array));
+          await model.visit(inputs, (position, data) => widen(watchedRanges[position]!, data as Float32Array));
+        } else {
+          inputs.forEach((input, i) => histogram(subgraph.inputs[i]!).add(input.data as Float32Array));
+          await model.visit(inputs, (position, data) => histogram(watched[position]!).add(data as Float32Array));
         }
         options.onProgress?.(pass * samples.length + n + 1, passes * samples.length);
       }
@@ -74,6 +68,22 @@ export async function calibrate(graph: Graph, samples: TensorValue[][], options:
   } finally {
     model.close();
   }
+}
+
+/**
+ * Widens `range` to hold every value of `data` (NaN is ignored, as a comparison with it is false). Locals in
+ * a tight loop: this runs over every activation of every sample (millions of values for a MobileNet).
+ */
+function widen(range: Range, data: ArrayLike<number>): void {
+  let min = range.min;
+  let max = range.max;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  range.min = min;
+  range.max = max;
 }
 
 /** Sample shapes and values are checked before anything runs: errors name the sample and both shapes. */

@@ -1,5 +1,6 @@
 import type { Graph } from '@borde/tflite';
 import { openInterpreter } from '../verify/interpreter.js';
+import type { FloatOutputs } from './float-outputs.js';
 import type { TensorValue } from '../verify/tensor-value.js';
 import { outputTensorsByName, outputsAsFloat, samplesFor } from './model-io.js';
 import { matchOutputs } from '../verify/match-outputs.js';
@@ -56,17 +57,17 @@ export function classScoreOutputs(graph: Graph, labelled: boolean): Set<string> 
  * Runs the float and the quantized model in the official interpreter on the same samples and compares
  * them output by output (by name): SQNR, errors relative to each output's range, decisions kept for class
  * scores, and accuracy against labels. Models are given as bytes and graphs (the graph tells how to feed
- * int8 inputs and read int8 outputs).
+ * int8 inputs and read int8 outputs); the float model's outputs are run once and kept by `float`.
  */
 export async function evaluateQuantized(
-  float: { bytes: Uint8Array; graph: Graph },
+  float: FloatOutputs,
   quantized: { bytes: Uint8Array; graph: Graph },
   samples: TensorValue[][],
   labels: number[] | undefined,
   on: EvaluationSource,
   logits: ReadonlySet<string> = new Set(),
 ): Promise<QuantizedEvaluation> {
-  const floatModel = await openInterpreter(float.bytes);
+  const floatOutputs = await float.of(samples);
   const quantModel = await openInterpreter(quantized.bytes);
   const quantSamples = samplesFor(quantized.graph, samples);
   const scores = classScoreOutputs(float.graph, Boolean(labels));
@@ -78,7 +79,7 @@ export async function evaluateQuantized(
     for (const [n, inputs] of samples.entries()) {
       const pairs = matchOutputs(
         outputsAsFloat(quantized.graph, await quantModel.run(quantSamples[n]!)),
-        outputsAsFloat(float.graph, await floatModel.run(inputs)),
+        outputsAsFloat(float.graph, floatOutputs[n]!),
         { step: 'evaluate', candidate: 'quantized model', reference: 'float model' },
       );
       pairs.forEach(([q, f], o) => {
@@ -108,7 +109,6 @@ export async function evaluateQuantized(
       outputs,
     };
   } finally {
-    floatModel.close();
     quantModel.close();
   }
 }

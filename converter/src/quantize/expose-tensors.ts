@@ -5,6 +5,12 @@ import type { TensorValue } from '../verify/tensor-value.js';
 export interface ExposedModel {
   /** Runs one sample; gives [tensor index, values] for every watched tensor, in watched order. */
   run(inputs: TensorValue[]): Promise<[number, TensorValue['data']][]>;
+  /**
+   * Runs one sample and hands every watched tensor's values to `visitor` with the tensor's position in
+   * `watched`, without copying them out of the interpreter: valid only during the (synchronous) call. For
+   * statistics over every activation (27 MB a sample for a MobileNetV2), where copies cost more than the run.
+   */
+  visit(inputs: TensorValue[], visitor: (position: number, data: TensorValue['data']) => void): Promise<void>;
   close(): void;
 }
 
@@ -27,6 +33,7 @@ export async function openExposed(graph: Graph, watched: number[]): Promise<Expo
     }],
   };
   const model = await openInterpreter(writeModel(exposed));
+  const positions = new Map(watched.map((index, position) => [`t${index}`, position]));
   return {
     async run(inputs) {
       const values = await model.run(inputs);
@@ -36,6 +43,16 @@ export async function openExposed(graph: Graph, watched: number[]): Promise<Expo
         if (!data) throw new Error(`internal: the interpreter did not return exposed tensor ${index}`);
         return [index, data];
       });
+    },
+    async visit(inputs, visitor) {
+      let seen = 0;
+      await model.visit(inputs, (output) => {
+        const position = positions.get(output.name ?? '');
+        if (position === undefined) return;
+        seen++;
+        visitor(position, output.data);
+      });
+      if (seen !== watched.length) throw new Error(`internal: the interpreter returned ${seen} of ${watched.length} exposed tensors`);
     },
     close: () => model.close(),
   };

@@ -2,6 +2,7 @@ import { writeModel, type Graph } from '@borde/tflite';
 import type { TensorValue } from '../verify/tensor-value.js';
 import { judgeBudget, type BudgetVerdict, type QualityBudget } from './budget.js';
 import { evaluateQuantized, type EvaluationSource, type QuantizedEvaluation } from './evaluate.js';
+import type { FloatOutputs } from './float-outputs.js';
 import { layerErrors } from './layer-error.js';
 import { int8Rule } from './op-rules.js';
 import { quantizeInt8, type Int8Options, type Int8Result } from './quantize-int8.js';
@@ -50,7 +51,8 @@ const RANKING_SAMPLES = 16;
 
 export interface MixedPrecisionInput {
   floatGraph: Graph;
-  floatBytes: Uint8Array;
+  /** The float model, whose outputs on the judged samples are run once for every round. */
+  float: FloatOutputs;
   ranges: Map<number, Range>;
   options: Int8Options;
   budget: QualityBudget;
@@ -73,7 +75,7 @@ export interface MixedPrecisionInput {
  * that only pass its input's scale through, since the scale was set there), and judge again.
  */
 export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<MixedPrecisionResult> {
-  const { floatGraph, floatBytes, ranges, options, budget, samples, labels, on, logits, start } = input;
+  const { floatGraph, float, ranges, options, budget, samples, labels, on, logits, start } = input;
   const target = input.target ?? 'fastest';
   const sub = floatGraph.subgraphs[0]!;
   const producer = new Map<number, number>();
@@ -160,7 +162,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
     }
     const result = quantizeInt8(floatGraph, ranges, { ...options, keepFloat: keep, int16Ops: new Set(int16.keys()) });
     const bytes = writeModel(result.graph);
-    const evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes, graph: result.graph }, samples, labels, on, logits);
+    const evaluation = await evaluateQuantized(float, { bytes, graph: result.graph }, samples, labels, on, logits);
     current = { ...result, bytes, evaluation };
     verdict = judgeBudget(evaluation, budget);
     input.progress?.(`round ${rounds}: ${keep.size} op(s) float, ${int16.size} int16; ` +

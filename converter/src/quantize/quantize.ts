@@ -5,6 +5,7 @@ import { prune } from '../passes/prune.js';
 import { calibrate, type CalibrationMethod } from './calibrate.js';
 import { quantizeDynamicRange } from './dynamic-range.js';
 import { evaluateQuantized, type QuantizedEvaluation } from './evaluate.js';
+import { FloatOutputs } from './float-outputs.js';
 import { layerErrors, type LayerError } from './layer-error.js';
 import { quantizeInt8, type FloatFallback, type Int8Options } from './quantize-int8.js';
 import { DEFAULT_BUDGET, holdOut, judgeBudget, type BudgetVerdict, type QualityBudget } from './budget.js';
@@ -97,6 +98,7 @@ export async function quantize(
   const labels = evalData?.labels;
   const budget: QualityBudget = { ...DEFAULT_BUDGET, ...options.budget };
   const logits = new Set(options.logitOutputs ?? []);
+  const float = new FloatOutputs(floatBytes, floatGraph);
 
   if (mode === 'dynamic') {
     progress({ step: 'quantize', message: 'int8 weights, float activations (dynamic range)' });
@@ -107,7 +109,7 @@ export async function quantize(
     const evalSamples = evalData?.samples ?? calibration;
     if (evalSamples) {
       progress({ step: 'evaluate', message: `comparing with the float model on ${evalSamples.length} samples` });
-      report.evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes: writeModel(pruned), graph: pruned }, evalSamples, labels, evalData ? 'eval' : 'held-out', logits);
+      report.evaluation = await evaluateQuantized(float, { bytes: writeModel(pruned), graph: pruned }, evalSamples, labels, evalData ? 'eval' : 'held-out', logits);
       report.budget = judgeBudget(report.evaluation, budget);
     }
     return { graph: pruned, report };
@@ -128,13 +130,13 @@ export async function quantize(
   const int8 = quantizeInt8(floatGraph, ranges, int8Options);
   const int8Bytes = writeModel(int8.graph);
   progress({ step: 'evaluate', message: `comparing with the float model on ${evalSamples.length} ${on} samples` });
-  const evaluation = await evaluateQuantized({ bytes: floatBytes, graph: floatGraph }, { bytes: int8Bytes, graph: int8.graph }, evalSamples, labels, on, logits);
+  const evaluation = await evaluateQuantized(float, { bytes: int8Bytes, graph: int8.graph }, evalSamples, labels, on, logits);
   let chosen = { ...int8, bytes: int8Bytes, evaluation, verdict: judgeBudget(evaluation, budget) };
   let mixedPrecision: QuantizationReport['mixedPrecision'];
   if (!chosen.verdict.passed && options.mixedPrecision !== false) {
     progress({ step: 'evaluate', message: 'an output misses the quality budget: keeping the worst ops in float (mixed precision)' });
     const mixed = await searchMixedPrecision({
-      floatGraph, floatBytes, ranges, options: int8Options, budget, samples: evalSamples, labels, on, logits, start: chosen,
+      floatGraph, float, ranges, options: int8Options, budget, samples: evalSamples, labels, on, logits, start: chosen,
       ...(options.mixedPrecisionTarget ? { target: options.mixedPrecisionTarget } : {}),
       progress: (message) => progress({ step: 'evaluate', message: `mixed precision ${message}` }),
     });
@@ -169,6 +171,7 @@ export async function quantize(
   report.budget = chosen.verdict;
   if (mixedPrecision) report.mixedPrecision = mixedPrecision;
   // The report names layers; tensor indices are internal to the float graph.
+  progress({ step: 'evaluate', message: 'per-layer SQNR of the int8 activations against the float ones' });
   report.layers = (await layerErrors(floatGraph, graph, tensorMap, evalSamples.slice(0, 32))).map(({ name, sqnrDb }) => ({ name, sqnrDb }));
   return { graph, report };
 }

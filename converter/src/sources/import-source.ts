@@ -111,7 +111,7 @@ export async function importSource(path: string, options: ImportSourceOptions): 
   const tfjsArtifacts = { modelTopology, ...(signature ? { signature } : {}), weightSpecs: artifacts.weightSpecs, weightData: artifacts.weightData };
   const outputs = detected.format === 'tfjs-graph' ? { outputs: graphModelOutputs(artifacts, options) } : undefined;
   const reference = options.reference ? await tfjsReference(detected.format, tfjsArtifacts, outputs) : undefined;
-  const secondReference = options.reference ? tfjsReferenceOn('wasm', detected.format, tfjsArtifacts, outputs) : undefined;
+  const secondReference = options.reference ? tfjsReferenceOn('cpu', detected.format, tfjsArtifacts, outputs) : undefined;
   return {
     ...detected,
     // model.json plus its weight shards, as they sit on disk.
@@ -149,7 +149,7 @@ async function withGraphReference(
   wantReference: boolean,
 ): Promise<ImportedSource> {
   const reference = wantReference ? await graphReference(graph) : undefined;
-  const secondReference = wantReference ? lazyReference('Borde tfjs engine (wasm) on the imported float graph', () => graphReference(graph, 'wasm')) : undefined;
+  const secondReference = wantReference ? lazyReference('Borde tfjs engine (cpu) on the imported float graph', () => graphReference(graph, 'cpu')) : undefined;
   return {
     ...detected,
     sizeBytes,

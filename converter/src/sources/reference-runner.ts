@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createExecutor, prepareBackends } from '@borde/runtime';
+import { createExecutor, prepareBackends, withEngine } from '@borde/runtime';
 import type { Graph } from '@borde/tflite';
 import type { ModelRunner } from '../verify/verify.js';
 import type { TensorValue } from '../verify/tensor-value.js';
@@ -34,38 +34,87 @@ async function fromTensors(outputs: tf.Tensor | tf.Tensor[], names: string[]): P
 }
 
 /**
+ * The tfjs backend a reference runs on: `wasm` (XNNPACK kernels; a MobileNetV2 runs ~20x faster than on the
+ * pure-JavaScript `cpu` kernels, which made verification most of a conversion's time) when it initializes,
+ * else `cpu`. A kernel the wasm backend lacks moves the reference to `cpu` for good (tfjs moves the weights).
+ */
+interface ReferenceBackend {
+  name: 'wasm' | 'cpu';
+}
+
+async function referenceBackend(forced?: 'cpu' | 'wasm'): Promise<ReferenceBackend> {
+  if (forced) {
+    const [attempt] = await prepareBackends([forced], {});
+    if (!attempt?.ok) throw new Error(`tfjs backend ${forced}: ${attempt?.reason ?? 'unavailable'}`);
+    return { name: forced };
+  }
+  const [wasm] = await prepareBackends(['wasm'], {});
+  return { name: wasm?.ok ? 'wasm' : 'cpu' };
+}
+
+/**
+ * Runs tfjs work on the reference's backend under the runtime's engine lock, and gives tfjs' global backend
+ * back to whoever had it: an app's own tfjs code is not moved to another backend by a verification.
+ */
+async function onBackend<T>(backend: ReferenceBackend, work: () => Promise<T>): Promise<T> {
+  const once = () => withEngine(async () => {
+    const previous = tf.getBackend();
+    if (previous !== backend.name) await tf.setBackend(backend.name);
+    try {
+      return await work();
+    } finally {
+      if (tf.getBackend() !== previous) await tf.setBackend(previous);
+    }
+  });
+  try {
+    return await once();
+  } catch (error) {
+    if (backend.name === 'cpu' || !/^Kernel '.*' not registered for backend/.test((error as Error).message)) throw error;
+    backend.name = 'cpu';
+    return once();
+  }
+}
+
+/**
  * The source tfjs model, run by TensorFlow.js itself: the reference a conversion is judged against. Its
  * outputs carry the names the converted model gives them, so the two are compared by name. Graph models
  * are fed by input name (a Placeholder, a signature key, or a tensor a cut made an input).
  */
-export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifacts: TfjsModelArtifacts, graph?: ReferenceOutputs): Promise<{
+export async function tfjsReference(
+  format: 'tfjs-layers' | 'tfjs-graph', artifacts: TfjsModelArtifacts, graph?: ReferenceOutputs, on?: 'cpu' | 'wasm',
+): Promise<{
   name: string;
   run: ModelRunner;
   dispose(): void;
 }> {
   await tf.ready();
+  const backend = await referenceBackend(on);
   const handler = tf.io.fromMemory(artifacts);
   if (format === 'tfjs-layers') {
-    const model = await tf.loadLayersModel(handler);
+    const model = await onBackend(backend, () => tf.loadLayersModel(handler));
     return {
-      name: `tfjs ${tf.version.tfjs} layers (${tf.getBackend()})`,
-      run: async (inputs) => {
+      get name() {
+        return `tfjs ${tf.version.tfjs} layers (${backend.name})`;
+      },
+      run: (inputs) => onBackend(backend, async () => {
         const xs = inputs.map(toTensor);
         try {
           return await fromTensors(model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor | tf.Tensor[], model.outputNames);
         } finally {
           tf.dispose(xs);
         }
-      },
+      }),
       dispose: () => model.dispose(),
     };
   }
-  const model = await tf.loadGraphModel(handler);
+  const model = await onBackend(backend, () => tf.loadGraphModel(handler));
   const refs = graph?.outputs.map((o) => o.ref) ?? model.outputs.map((o) => o.name);
   const keys = graph?.outputs.map((o) => o.key) ?? refs;
   return {
-    name: `tfjs ${tf.version.tfjs} graph (${tf.getBackend()})`,
-    run: async (inputs) => {
+    get name() {
+      return `tfjs ${tf.version.tfjs} graph (${backend.name})`;
+    },
+    run: (inputs) => onBackend(backend, async () => {
       const xs = inputs.map(toTensor);
       try {
         const feed = Object.fromEntries(xs.map((x, i) => [inputs[i]!.name ?? model.inputs[i]!.name, x]));
@@ -73,24 +122,26 @@ export async function tfjsReference(format: 'tfjs-layers' | 'tfjs-graph', artifa
       } finally {
         tf.dispose(xs);
       }
-    },
+    }),
     dispose: () => model.dispose(),
   };
 }
 
 /**
- * The imported float Graph (before any optimization pass) run op by op on TensorFlow.js' cpu kernels by
- * Borde's own tfjs engine: the reference for sources that no JavaScript engine runs as they are (Keras
- * files, SavedModels). It checks what the passes, the writer and the interpreter do to the import; the
- * import itself is checked against Keras'/TensorFlow's own outputs by the fixtures' tests.
+ * The imported float Graph (before any optimization pass) run op by op by Borde's own tfjs engine, on tfjs'
+ * wasm kernels (each op wasm lacks on cpu, as the engine's placement decides): the reference for sources
+ * that no JavaScript engine runs as they are (Keras files, SavedModels). It checks what the passes, the
+ * writer and the interpreter do to the import; the import itself is checked against Keras'/TensorFlow's
+ * own outputs by the fixtures' tests.
  */
-export async function graphReference(graph: Graph, backend: 'cpu' | 'wasm' = 'cpu'): Promise<{ name: string; run: ModelRunner; dispose(): void }> {
+export async function graphReference(graph: Graph, backend: 'cpu' | 'wasm' = 'wasm'): Promise<{ name: string; run: ModelRunner; dispose(): void }> {
   await tf.ready();
-  const executor = await createExecutor(graph, { backends: [backend] });
+  const executor = await createExecutor(graph, { backends: backend === 'wasm' ? ['wasm', 'cpu'] : ['cpu'] });
   const signature = graph.signatures[0];
   const names = executor.outputs.map((o) => signature?.outputs.find((s) => s.tensorIndex === o.index)?.name ?? o.name);
+  const backends = [...new Set(executor.placement.map((p) => p.backend).filter((b) => b === 'wasm' || b === 'cpu'))].sort().reverse();
   return {
-    name: `Borde tfjs engine (tfjs ${tf.version.tfjs}, ${backend}) on the imported float graph`,
+    name: `Borde tfjs engine (tfjs ${tf.version.tfjs}, ${backends.join(' + ') || 'cpu'}) on the imported float graph`,
     run: async (inputs) => {
       // By input name (signature key or tensor name) when the values carry names; unnamed calibration rows
       // are in the model's input order.
@@ -114,35 +165,20 @@ export function lazyReference(name: string, open: () => Promise<{ run: ModelRunn
 }
 
 /**
- * The same tfjs source model on another tfjs backend (wasm: XNNPACK kernels, float32 accumulation, where the
- * cpu backend accumulates in JavaScript doubles): a second float32 engine of the source. How far the two
+ * The same tfjs source model on another tfjs backend (the reference runs on wasm: XNNPACK kernels, float32
+ * accumulation; the second on cpu, which accumulates in JavaScript doubles): a second float32 engine of the source. How far the two
  * disagree is the float32 noise of an output, which verification allows for (see verify/verify.ts).
- * tfjs' current backend is global: it is switched for each call and switched back after.
+ * It is loaded on first use only (when an output needs its noise floor).
  */
-export function tfjsReferenceOn(backend: 'wasm', format: 'tfjs-layers' | 'tfjs-graph', artifacts: TfjsModelArtifacts, graph?: ReferenceOutputs): {
+export function tfjsReferenceOn(backend: 'cpu' | 'wasm', format: 'tfjs-layers' | 'tfjs-graph', artifacts: TfjsModelArtifacts, graph?: ReferenceOutputs): {
   name: string;
   run: ModelRunner;
   dispose(): void;
 } {
-  const onBackend = async <T>(work: () => Promise<T>): Promise<T> => {
-    const previous = tf.getBackend();
-    if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} did not initialize`);
-    try {
-      return await work();
-    } finally {
-      await tf.setBackend(previous);
-    }
-  };
-  let ready: Promise<void> | undefined;
   let model: Promise<{ run: ModelRunner; dispose(): void }> | undefined;
   return {
     name: `tfjs ${tf.version.tfjs} ${format === 'tfjs-graph' ? 'graph' : 'layers'} (${backend})`,
-    run: async (inputs) => {
-      await (ready ??= prepareBackends([backend], {}).then(([attempt]) => {
-        if (!attempt?.ok) throw new Error(`tfjs backend ${backend}: ${attempt?.reason ?? 'unavailable'}`);
-      }));
-      return onBackend(async () => (await (model ??= tfjsReference(format, artifacts, graph))).run(inputs));
-    },
+    run: async (inputs) => (await (model ??= tfjsReference(format, artifacts, graph, backend))).run(inputs),
     dispose: () => void model?.then((m) => m.dispose(), () => undefined),
   };
 }

@@ -3,6 +3,8 @@ export * from './executor.js';
 export type { OpPlacement } from './placement.js';
 export type { KernelCheck, BackendSetup } from './backends.js';
 export { prepareBackends } from './backends.js';
+/** For code that switches tfjs' global backend itself (the converter's tfjs reference): the same lock as the executor's. */
+export { withEngine } from './engine-lock.js';
 export type { HostTensor, ValueDType } from './host-tensor.js';
 export { OP_MODULES } from './ops/index.js';
 export type { OpContext, OpModule } from './ops/index.js';

@@ -9,6 +9,7 @@ import {
   elementCount,
   tensorBytes,
   typedArrayFromBytes,
+  typedArrayView,
   type TensorDType,
   type TensorValue,
   type TensorDetails,
@@ -40,6 +41,9 @@ export interface CompileOptions extends LiteRtRunOptions {
   explainRefusal?: () => string;
 }
 
+/** Receives one output of a run; `output.data` may be a view of LiteRT's memory, valid only during the call. */
+export type OutputVisitor = (output: TensorValue, index: number) => void;
+
 /** A model loaded and compiled in LiteRT. Call `close()` when done. */
 export interface LiteRtCompiledModel {
   readonly signatures: readonly string[];
@@ -47,6 +51,12 @@ export interface LiteRtCompiledModel {
   readonly outputs: readonly TensorDetails[];
   /** Runs the model; inputs are positional in signature order. */
   run(inputs: readonly TensorValue[]): Promise<TensorValue[]>;
+  /**
+   * Runs the model and hands each output, in signature order, to `visitor` as a view of LiteRT's memory,
+   * without copying it: for callers that only reduce outputs (statistics over every activation of a model).
+   * A view is valid only during its visitor call, which must be synchronous and must not use LiteRT.
+   */
+  visit(inputs: readonly TensorValue[], visitor: OutputVisitor): Promise<void>;
   close(): void;
 }
 
@@ -97,28 +107,35 @@ export async function openCompiledModel(
     tensorDetails(name, index, liveModel.getOutputTensorType(signatureIndex, index)));
 
   let closed = false;
+  /** Runs once and reads each output while its buffer is locked: a copy, or (`view`) LiteRT's memory itself. */
+  const invoke = async (values: readonly TensorValue[], view: boolean, read: OutputVisitor): Promise<void> => {
+    if (closed) throw new Error('LiteRT model is closed');
+    if (values.length !== inputs.length) {
+      throw new RangeError(`model takes ${inputs.length} inputs (${inputs.map((d) => d.name).join(', ')}), got ${values.length}`);
+    }
+    const inputBuffers: WasmTensorBuffer[] = [];
+    let outputBuffers: WasmTensorBuffer[] = [];
+    try {
+      values.forEach((value, i) => {
+        inputBuffers.push(writeInput(wasm, environment, liveModel.getInputTensorType(signatureIndex, i), value, inputs[i]!));
+      });
+      outputBuffers = await liveCompiled.run(signatureIndex, inputBuffers);
+      outputBuffers.forEach((buffer, i) => readOutput(wasm, buffer, outputs[i]!.name, view, (output) => read(output, i)));
+    } finally {
+      for (const buffer of inputBuffers) buffer.delete();
+      for (const buffer of outputBuffers) buffer.delete();
+    }
+  };
   return {
     signatures,
     inputs,
     outputs,
     async run(values) {
-      if (closed) throw new Error('LiteRT model is closed');
-      if (values.length !== inputs.length) {
-        throw new RangeError(`model takes ${inputs.length} inputs (${inputs.map((d) => d.name).join(', ')}), got ${values.length}`);
-      }
-      const inputBuffers: WasmTensorBuffer[] = [];
-      let outputBuffers: WasmTensorBuffer[] = [];
-      try {
-        values.forEach((value, i) => {
-          inputBuffers.push(writeInput(wasm, environment, liveModel.getInputTensorType(signatureIndex, i), value, inputs[i]!));
-        });
-        outputBuffers = await liveCompiled.run(signatureIndex, inputBuffers);
-        return outputBuffers.map((buffer, i) => readOutput(wasm, buffer, outputs[i]!.name));
-      } finally {
-        for (const buffer of inputBuffers) buffer.delete();
-        for (const buffer of outputBuffers) buffer.delete();
-      }
+      const results: TensorValue[] = [];
+      await invoke(values, false, (output) => results.push(output));
+      return results;
     },
+    visit: (values, visitor) => invoke(values, true, visitor),
     close() {
       if (closed) return;
       closed = true;
@@ -188,7 +205,7 @@ function writeInput(
   }
 }
 
-function readOutput(wasm: LiteRtWasm, buffer: WasmTensorBuffer, name: string): TensorValue {
+function readOutput(wasm: LiteRtWasm, buffer: WasmTensorBuffer, name: string, view: boolean, read: (output: TensorValue) => void): void {
   const type = buffer.tensorType();
   const elementType = type.elementType().value;
   const layout = type.layout();
@@ -203,8 +220,8 @@ function readOutput(wasm: LiteRtWasm, buffer: WasmTensorBuffer, name: string): T
   }
   const ptr = buffer.lock(wasm.LiteRtTensorBufferLockMode.READ);
   try {
-    const data = typedArrayFromBytes(dtype, wasm.HEAPU8.subarray(ptr, ptr + byteLength));
-    return { name, dtype, shape, data };
+    const bytes = wasm.HEAPU8.subarray(ptr, ptr + byteLength);
+    read({ name, dtype, shape, data: view ? typedArrayView(dtype, bytes) : typedArrayFromBytes(dtype, bytes) });
   } finally {
     buffer.unlock();
   }

@@ -4,7 +4,7 @@
 // models loaded before and after a bad file keep working. Browser-safe.
 import { EngineCrashError, InputError } from '../errors.js';
 import { isWasmTrap } from '../wasm-trap.js';
-import type { LiteRtCompiledModel } from './compiled-model.js';
+import type { LiteRtCompiledModel, OutputVisitor } from './compiled-model.js';
 import type { TensorDetails, TensorValue } from './tensors.js';
 
 type LiteRtCore = Pick<typeof import('@litertjs/core'), 'getGlobalLiteRt' | 'unloadLiteRt'>;
@@ -75,26 +75,45 @@ export async function openResilient(host: LiteRtHost, open: () => Promise<LiteRt
   let current = await openOnCurrent(true);
   let closed = false;
   const { signatures, inputs, outputs } = current.model;
+  /** One run, its outputs read as copies (run) or as views of LiteRT's memory (visit). */
+  const invoke = async (values: readonly TensorValue[], view: boolean, visitor: OutputVisitor): Promise<void> => {
+    if (closed) throw new Error('LiteRT model is closed');
+    checkInputs(inputs, values);
+    if (current.generation !== host.generation()) {
+      // The instance it lived in was discarded, and its memory with it: open again on the current one.
+      // The caller may refill its arrays once run() returns: copy them before waiting (readsInputsAtCall).
+      values = values.map((v) => ({ ...v, data: v.data.slice() as typeof v.data }));
+      current = await openOnCurrent(true);
+    }
+    // The visitor's own error is the caller's, not the engine's: kept apart and rethrown as it is.
+    let visitorFailed: { error: unknown } | undefined;
+    const guarded: OutputVisitor = (output, index) => {
+      if (visitorFailed) return;
+      try {
+        visitor(output, index);
+      } catch (error) {
+        visitorFailed = { error };
+      }
+    };
+    try {
+      if (view) await current.model.visit(values, guarded);
+      else (await current.model.run(values)).forEach(guarded);
+    } catch (error) {
+      host.discard(current.generation);
+      throw crash('run', error);
+    }
+    if (visitorFailed) throw visitorFailed.error;
+  };
   return {
     signatures,
     inputs,
     outputs,
     async run(values: readonly TensorValue[]): Promise<TensorValue[]> {
-      if (closed) throw new Error('LiteRT model is closed');
-      checkInputs(inputs, values);
-      if (current.generation !== host.generation()) {
-        // The instance it lived in was discarded, and its memory with it: open again on the current one.
-        // The caller may refill its arrays once run() returns: copy them before waiting (readsInputsAtCall).
-        values = values.map((v) => ({ ...v, data: v.data.slice() as typeof v.data }));
-        current = await openOnCurrent(true);
-      }
-      try {
-        return await current.model.run(values);
-      } catch (error) {
-        host.discard(current.generation);
-        throw crash('run', error);
-      }
+      const results: TensorValue[] = [];
+      await invoke(values, false, (output) => results.push(output));
+      return results;
     },
+    visit: (values: readonly TensorValue[], visitor: OutputVisitor) => invoke(values, true, visitor),
     close() {
       if (closed) return;
       closed = true;

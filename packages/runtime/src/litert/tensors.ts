@@ -68,6 +68,19 @@ export function tensorBytes(data: TensorTypedArray): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
+/**
+ * A typed array of `dtype` over `bytes` without copying when they are aligned for it (a copy otherwise): it
+ * lives only as long as the memory under `bytes`.
+ */
+export function typedArrayView(dtype: TensorDType, bytes: Uint8Array): TensorTypedArray {
+  const ctor = CONSTRUCTORS[dtype];
+  if (bytes.byteOffset % ctor.BYTES_PER_ELEMENT !== 0) return typedArrayFromBytes(dtype, bytes);
+  if (bytes.byteLength % ctor.BYTES_PER_ELEMENT !== 0) {
+    throw new RangeError(`${bytes.byteLength} bytes is not a whole number of ${dtype} elements`);
+  }
+  return new ctor(bytes.buffer, bytes.byteOffset, bytes.byteLength / ctor.BYTES_PER_ELEMENT);
+}
+
 /** A fresh typed array of `dtype` holding a copy of `bytes`. */
 export function typedArrayFromBytes(dtype: TensorDType, bytes: Uint8Array): TensorTypedArray {
   const ctor = CONSTRUCTORS[dtype];
