@@ -1,9 +1,10 @@
 /**
  * Progress of the engines' own downloads (a few MB of wasm, fetched by the engines, not by Borde). While an
  * engine loads, responses to `fetch` for URLs under the assets base are counted as their bytes arrive and
- * reported; nothing else is touched and no request is added. The engines call the global `fetch`, so it is
- * wrapped while at least one load listens, and restored after (unless someone else replaced it meanwhile).
- * Files an engine loads with a <script> tag (small js glue) are not seen.
+ * reported; no request is added. The engine gets the response itself, untouched (its URL keeps the browser's
+ * compiled-code cache working); the bytes are counted on a clone of it. The engines call the global `fetch`, so
+ * it is wrapped while at least one load listens, and restored after (unless someone else replaced it
+ * meanwhile). Files an engine loads with a <script> tag (small js glue) are not seen.
  */
 
 /** Bytes of one engine file so far; `total` from Content-Length when the server sends it. */
@@ -31,8 +32,11 @@ function requestUrl(input: RequestInfo | URL): string {
   }
 }
 
-function counted(response: Response, url: string, watchers: Listener[]): Response {
-  if (!response.ok || !response.body) return response;
+/** Counting readers still running, per listener: a load waits for its own before it reports being done. */
+const counting = new Map<Listener, Promise<void>[]>();
+
+function count(response: Response, url: string, watchers: Listener[]): void {
+  if (!response.ok || !response.body) return;
   const header = Number(response.headers.get('content-length'));
   // Content-Length counts encoded bytes; with gzip/br the decoded stream is longer, so no total then.
   const encoded = response.headers.get('content-encoding');
@@ -40,15 +44,17 @@ function counted(response: Response, url: string, watchers: Listener[]): Respons
   let loaded = 0;
   const tell = () => { for (const w of watchers) w.report({ url, loaded, total }); };
   tell();
-  const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      loaded += chunk.byteLength;
+  // A clone shares the download (the browser tees the body): reading it costs no request and no extra wait.
+  const reader = response.clone().body!.getReader();
+  const done = (async () => {
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) return;
+      loaded += chunk.value.byteLength;
       tell();
-      controller.enqueue(chunk);
-    },
-  }));
-  // Same status and headers (Content-Type application/wasm keeps WebAssembly.instantiateStreaming working).
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    }
+  })().catch(() => undefined);
+  for (const w of watchers) counting.get(w)?.push(done);
 }
 
 function install(): void {
@@ -59,7 +65,8 @@ function install(): void {
     const response = await base(input, init);
     const url = requestUrl(input);
     const watchers = [...listeners].filter((l) => url.startsWith(l.base));
-    return watchers.length > 0 ? counted(response, url, watchers) : response;
+    if (watchers.length > 0) count(response, url, watchers);
+    return response;
   };
   globalThis.fetch = wrapper;
 }
@@ -73,14 +80,19 @@ function uninstall(): void {
 
 /** Runs `work` (an engine load), reporting the bytes of files fetched from under `base` (an absolute URL). */
 export async function watchEngineDownloads<T>(base: string, report: (download: EngineDownload) => void, work: () => Promise<T>): Promise<T> {
-  if (typeof globalThis.fetch !== 'function' || typeof TransformStream !== 'function') return work();
+  if (typeof globalThis.fetch !== 'function' || typeof Response !== 'function') return work();
   const listener: Listener = { base, report };
   listeners.add(listener);
+  counting.set(listener, []);
   install();
   try {
-    return await work();
+    const result = await work();
+    // The engine has read its files; their last bytes reach the clones' readers at the same time.
+    await Promise.all(counting.get(listener)!);
+    return result;
   } finally {
     listeners.delete(listener);
+    counting.delete(listener);
     uninstall();
   }
 }
