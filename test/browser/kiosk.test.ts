@@ -223,22 +223,9 @@ describe('examples/kiosk, built, in Chromium', () => {
     const since = await page.evaluate(() => performance.now());
     const counted = await results(page);
     expect((await facesAfter(page, counted + 10, 'camera')).length).toBe(1);
-    const longTasksSince = (t: number) =>
-      page.evaluate((t0) => (window as unknown as { longTaskStarts: number[] }).longTaskStarts.filter((s) => s >= t0).length, t);
-    const longTasks = await longTasksSince(since);
-    // The same on a device 6x slower (Chromium's CPU throttling): inference on the main thread would be long
-    // tasks there; in the worker, the page's share of a frame (grab, scale, draw) stays short.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });
-    const slowSince = await page.evaluate(() => performance.now());
-    const slowCounted = await results(page);
-    await facesAfter(page, slowCounted + 10, 'camera');
-    const slowLongTasks = await longTasksSince(slowSince);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-    await cdp.detach();
-    Object.assign(figures, { longTasksOver10CameraFrames: longTasks, longTasksOver10FramesAt6xSlowerCpu: slowLongTasks });
+    const longTasks = await page.evaluate((t0) => (window as unknown as { longTaskStarts: number[] }).longTaskStarts.filter((s) => s >= t0).length, since);
+    Object.assign(figures, { longTasksOver10CameraFrames: longTasks });
     expect(longTasks).toBeLessThanOrEqual(1);
-    expect(slowLongTasks).toBeLessThanOrEqual(1);
     expect(appRequestsSince(server.requested, askedBefore), 'requests reached the server while offline').toEqual([]);
     expect(session.outsideRequests).toEqual([]);
     // The only failed loads are the glue preloads (404 online, disconnected offline), and, on the first visit,
