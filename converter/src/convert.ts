@@ -123,7 +123,8 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
       progress({ step: 'verify', message: 'running the float model in the official TFLite interpreter against the source' });
       const precision = mode === 'float16' ? 'float16' : 'float32';
       const candidateGraph = mode === 'float16' ? toFloat16Weights(floatGraph) : floatGraph;
-      verify = await verifyAgainstSource(source, candidateGraph, precision, options.verifySamples ?? 4, verifyData);
+      const candidateBytes = candidateGraph === floatGraph ? floatBytes : writeModel(candidateGraph);
+      verify = await verifyAgainstSource(source, candidateGraph, candidateBytes, precision, options.verifySamples ?? 4, verifyData);
     }
 
     let graph = floatGraph;
@@ -180,16 +181,19 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
 async function verifyAgainstSource(
   source: ImportedSource,
   graph: Graph,
+  bytes: Uint8Array,
   precision: 'float32' | 'float16',
   samples: number,
   data: TensorValue[][] | undefined,
 ): Promise<VerifyReport> {
-  const report = await verifyOutputs(graph, liteRtRunner(writeModel(graph)), source.reference!, {
+  // The float file is already written: the interpreter runs those bytes, and is closed once judged.
+  const candidate = liteRtRunner(bytes);
+  const report = await verifyOutputs(graph, candidate, source.reference!, {
     tolerance: VERIFY_TOLERANCE[precision],
     samples,
     ...(data ? { data } : {}),
     ...(source.secondReference ? { secondReference: source.secondReference } : {}),
-  });
+  }).finally(() => candidate.dispose());
   if (!report.passed) {
     const worst = report.outputs.map((o) => `${o.name}: max abs ${o.maxAbsError.toExponential(3)}, rel ${o.maxRelError.toExponential(3)}` +
       (o.noiseFloor !== undefined ? `, float32 noise floor ${o.noiseFloor.toExponential(3)}` : '')).join('; ');
