@@ -42,9 +42,11 @@ export interface Server {
 }
 
 /** Starts a server command and resolves once its output shows `url` (e.g. Vite's "Local: http://..."). */
-export function startServer(command: string, args: readonly string[], cwd: string, url: string, timeoutMs = 60_000): Promise<Server> {
+export function startServer(
+  command: string, args: readonly string[], cwd: string, url: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 60_000,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

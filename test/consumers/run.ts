@@ -137,17 +137,21 @@ async function install(dir: string): Promise<string> {
 async function browserChecks(browser: Browser, project: ConsumerProject, dir: string, reference: NodeResult): Promise<void> {
   const vite = ['node', join(dir, 'node_modules/vite/bin/vite.js')] as const;
   if (project.name.startsWith('vite')) {
+    const devServer = async (env: NodeJS.ProcessEnv) => {
+      const port = await freePort();
+      const server = await startServer(vite[0], [vite[1], '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--force'], dir,
+        `http://127.0.0.1:${port}/`, env);
+      try {
+        return judgePage(await openApp(browser, server.url), reference);
+      } finally {
+        await server.stop();
+      }
+    };
     if (!only || `${project.name} dev`.includes(only)) {
-      await check(`${project.name} dev server`, async () => {
-        const port = await freePort();
-        const server = await startServer(vite[0], [vite[1], '--host', '127.0.0.1', '--port', String(port), '--strictPort'], dir,
-          `http://127.0.0.1:${port}/`);
-        try {
-          return judgePage(await openApp(browser, server.url), reference);
-        } finally {
-          await server.stop();
-        }
-      });
+      await check(`${project.name} dev server`, () => devServer(process.env));
+    }
+    if (project.name === 'vite8' && (!only || `${project.name} dev exclude`.includes(only))) {
+      await check(`${project.name} dev server, optimizeDeps.exclude @borde/runtime`, () => devServer({ ...process.env, BORDE_EXCLUDE_RUNTIME: '1' }));
     }
     if (!only || `${project.name} build`.includes(only)) {
       await check(`${project.name} production build`, async () => {

@@ -135,7 +135,7 @@ export interface MissingAsset {
  * a GPU backend or the cpu (it could be a 10-60x slower software GPU); an explicit `backend` list is tried in full.
  */
 export class AssetError extends RuntimeError {
-  override readonly name = 'AssetError';
+  override readonly name: string = 'AssetError';
   /** The first missing file's URL. */
   readonly url: string;
   readonly missing: MissingAsset[];
@@ -169,7 +169,7 @@ export class AssetError extends RuntimeError {
  * a Content-Security-Policy without worker-src or 'unsafe-eval') or is not available on this platform (Node).
  */
 export class WorkerError extends RuntimeError {
-  override readonly name = 'WorkerError';
+  override readonly name: string = 'WorkerError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('WORKER', message, options);
   }

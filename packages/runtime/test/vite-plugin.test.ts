@@ -1,8 +1,9 @@
 // The Vite plugin without running Vite: which files it ships, what the virtual module says, and the
 // precache list for a service worker. The built example (test/browser/screening.test.ts) proves it end to end.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_ASSETS } from '../src/assets.js';
-import { bordeAssets, engineAssetFiles, precacheEntries, VIRTUAL_MODULE_ID } from '../src/vite/plugin.js';
+import { bordeAssets, engineAssetFiles, precacheEntries, RUNTIME_BROWSER_DEPENDENCIES, VIRTUAL_MODULE_ID } from '../src/vite/plugin.js';
 
 type Hook = (...args: unknown[]) => unknown;
 const call = (plugin: object, hook: string, ...args: unknown[]) => ((plugin as Record<string, Hook>)[hook] as Hook)(...args);
@@ -41,6 +42,19 @@ describe('@borde/runtime/vite', () => {
     expect(config.optimizeDeps.exclude).toEqual(['@borde/runtime/worker']);
     expect(config.optimizeDeps.include).toEqual(expect.arrayContaining(['@borde/runtime', '@borde/runtime/errors', '@borde/runtime > comlink']));
     expect(config.worker.format).toBe('es');
+  });
+
+  it('an app that excludes the runtime from dependency optimization gets its dependencies pre-bundled', () => {
+    const other = call(bordeAssets(), 'config', { optimizeDeps: { exclude: ['other'] } }) as { optimizeDeps: { include: string[] } };
+    expect(other.optimizeDeps.include).not.toContain('@borde/runtime > @tensorflow/tfjs-core');
+    const config = call(bordeAssets(), 'config', { optimizeDeps: { exclude: ['@borde/runtime'] } }) as { optimizeDeps: { include: string[] } };
+    expect(config.optimizeDeps.include).toContain('@borde/runtime > @tensorflow/tfjs-core');
+    expect(config.optimizeDeps.include).not.toContain('@borde/runtime');
+    // Every name is a dependency of the runtime (Vite resolves `a > b` from a's folder).
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+    for (const name of RUNTIME_BROWSER_DEPENDENCIES) {
+      expect(Object.keys(manifest.dependencies), name).toContain(name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/'));
+    }
   });
 
   it('precache entries carry a content revision and a size limit that fits LiteRT', () => {

@@ -18,7 +18,7 @@
  *   (then keep `borde-assets/**` out of `globPatterns` with `globIgnores`, or files are listed twice).
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import type { Plugin, ResolvedConfig } from 'vite';
+import type { Plugin, ResolvedConfig, UserConfig } from 'vite';
 import { engineAssetFiles, fileRevision, type AssetFile, type AssetFileSelection } from './asset-files.js';
 
 export { engineAssetFiles, type AssetFile, type AssetFileSelection, type AssetGroup } from './asset-files.js';
@@ -58,6 +58,19 @@ export const WORKER_CONFIG = {
   worker: { format: 'es' as const },
 };
 
+const RUNTIME_PACKAGE = '@borde/runtime';
+/** What the runtime's browser code imports from other packages (Vite pre-bundles them for dev). */
+export const RUNTIME_BROWSER_DEPENDENCIES: readonly string[] = [
+  '@borde/tflite',
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-webgl',
+  '@tensorflow/tfjs-backend-webgpu',
+  '@tensorflow/tfjs-tflite/dist/tf-tflite.fesm.js',
+  '@litertjs/core',
+];
+
 export function bordeAssets(options: BordeAssetsOptions = {}): Plugin {
   const dir = trimSlashes(options.dir ?? DEFAULT_DIR);
   let files: AssetFile[] = [];
@@ -66,13 +79,22 @@ export function bordeAssets(options: BordeAssetsOptions = {}): Plugin {
 
   return {
     name: 'borde-assets',
-    config() {
-      return {
-        ...WORKER_CONFIG,
-        ...(options.threads
-          ? { server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } }, preview: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } } }
-          : {}),
+    config(user?: UserConfig) {
+      // An app that keeps the runtime out of dependency optimization would get its dependencies unbundled, and
+      // their CommonJS parts (tfjs-core's `long`) fail in the browser with "module is not defined".
+      const runtimeExcluded = user?.optimizeDeps?.exclude?.includes(RUNTIME_PACKAGE) ?? false;
+      const include = runtimeExcluded
+        ? [...RUNTIME_BROWSER_DEPENDENCIES, 'comlink'].map((name) => `${RUNTIME_PACKAGE} > ${name}`)
+        : WORKER_CONFIG.optimizeDeps.include;
+      const added: UserConfig = {
+        optimizeDeps: { exclude: [...WORKER_CONFIG.optimizeDeps.exclude], include: [...include] },
+        worker: { ...WORKER_CONFIG.worker },
       };
+      if (options.threads) {
+        added.server = { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } };
+        added.preview = { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } };
+      }
+      return added;
     },
     configResolved(config: ResolvedConfig) {
       base = config.base.endsWith('/') ? config.base : `${config.base}/`;
