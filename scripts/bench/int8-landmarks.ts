@@ -4,7 +4,8 @@
 // feed them: landmark models get square crops around a person or a hand (hand-checked boxes, enlarged as
 // MediaPipe's ROI steps enlarge the detector's box), the detector gets the whole frame letterboxed. Calibrated
 // on three photos, judged on two others (people-photos.ts). Prints the table: budget verdict, ops moved out of
-// int8, size, LiteRT latency. Exit 1 when a model cannot be served in int8 (or mixed) within the budget.
+// int8, size, LiteRT latency. Exit 1 when a model cannot be served in int8 (or mixed) within the budget, or
+// only by a "mixed" file that kept so much float that it is over half the float32 size.
 import { join } from 'node:path';
 import { convert, type ConvertOptions, type ConvertReport, type TensorValue } from '@borde/converter';
 import { modelLatencyMs } from '../../converter/src/quantize/op-latency.js';
