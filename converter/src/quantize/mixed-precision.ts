@@ -46,6 +46,8 @@ const CLEAN_DB = 60;
 const clampDb = (db: number): number => Math.max(-CLEAN_DB, Math.min(CLEAN_DB, db));
 /** Rounds of the greedy search; each round re-quantizes and re-evaluates the model once. */
 const MAX_ROUNDS = 24;
+/** Every GROWTH rounds the search moves one more op per round. */
+const GROWTH = 3;
 /** Samples used for the per-layer ranking (the budget is always judged on all held-out samples). */
 const RANKING_SAMPLES = 16;
 
@@ -115,7 +117,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
     const sqnr = new Map((await layerErrors(floatGraph, current.graph, current.tensorMap, samples.slice(0, RANKING_SAMPLES)))
       .map((l) => [l.tensor, clampDb(l.sqnrDb)]));
     const alreadyFloat = new Set(current.floatOps.map((f) => f.index));
-    let best: { index: number; drop: number } | undefined;
+    const candidates: { index: number; drop: number }[] = [];
     for (const index of failing.size > 0 ? cone : []) {
       if (alreadyFloat.has(index)) continue;
       const op = sub.operators[index]!;
@@ -123,9 +125,11 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
       if (out === undefined) continue;
       const activations = op.inputs.filter((i) => i >= 0 && !sub.tensors[i]!.data);
       const inSqnr = Math.min(CLEAN_DB, ...activations.map((i) => sqnr.get(i) ?? CLEAN_DB));
-      const drop = inSqnr - out;
-      if (!best || drop > best.drop) best = { index, drop };
+      candidates.push({ index, drop: inSqnr - out });
     }
+    // One op per round at first (small models end with the fewest ops moved); deep models need more per round
+    // to converge within MAX_ROUNDS: the k worst, k growing by one every GROWTH rounds.
+    const worst = candidates.sort((a, b) => b.drop - a.drop).slice(0, Math.ceil(rounds / GROWTH));
     // A decision step too coarse is the output's own int8 scale: its head (back to the weighted ops) leaves int8.
     const coarse = verdict.misses.filter((m) => m.measure === 'decisionStep').map((m) => outputTensor.get(m.output)).filter((t): t is number => t !== undefined);
     for (const index of head(floatGraph, coarse, producer)) {
@@ -137,8 +141,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
       if (precision === 'float') int16.delete(index);
       record({ index, opcode: op.opcode, name: sub.tensors[op.outputs[0]!]!.name, precision, latencyMs, reason });
     }
-    if (!best && coarse.length === 0) break;
-    if (best) {
+    if (worst.length === 0 && coarse.length === 0) break;
+    for (const best of worst) {
       const { precision, latencyMs } = await choosePrecision(best.index);
       const chosen = sub.tensors[sub.operators[best.index]!.outputs[0]!]!.name;
       const why = target !== 'fastest' || latencyMs?.int16 === undefined ? ''
