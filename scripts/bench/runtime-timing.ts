@@ -177,7 +177,7 @@ export type PairedResult =
   }
   | { ok: false; error: string };
 
-export const PAIRED_TIMING: TimingSettings = { maxSamples: 60, minSamples: 15, budgetMs: 4000, minSampleMs: 20, warmupRuns: 3 };
+export const PAIRED_TIMING: TimingSettings = { maxSamples: 60, minSamples: 25, budgetMs: 4000, minSampleMs: 20, warmupRuns: 3 };
 
 /**
  * Ratios on a busy machine: load every runner into one page or process, then take their samples in

@@ -98,22 +98,57 @@ export function computesInInt8(graph: Graph): boolean {
 }
 
 /**
- * Which interpreter ran each precision fastest, measured in Chromium (pnpm bench:runtime: interleaved,
- * main-thread CPU time, median ms through Borde, tfjs-tflite vs LiteRT.js): float face detector 3.12 vs 3.39,
- * Fashion-MNIST CNN 0.081 vs 0.102, breast-cancer MLP 0.001 vs 0.020. int8 models tfjs-tflite too: LiteRT.js
- * gains more from int8 but does not pass it (int8 face detector 2.82 vs 2.80, a tie; int8 CNN 0.070 vs 0.090;
- * int8 MLP 0.001 vs 0.022: LiteRT.js' fixed cost per call decides small models). Kept per precision so that
- * a measurement can move one without the other.
+ * Multiply-adds of one run of subgraph 0 in its convolutions and fully connected layers (output elements x
+ * the weights each one reads): the size that decides between the interpreters' fixed cost per call and
+ * their kernels. MediaPipe's face detector: 30.8M; the Fashion-MNIST CNN 0.95M; the breast-cancer MLP 0.0003M.
  */
-const FASTEST_INTERPRETER: Record<'int8' | 'float', InterpreterBackendName> = { int8: 'tfjs-tflite', float: 'tfjs-tflite' };
+export function multiplyAdds(graph: Graph): number {
+  const sg = graph.subgraphs[0];
+  if (!sg) return 0;
+  let total = 0;
+  for (const op of sg.operators) {
+    const out = sg.tensors[op.outputs[0] ?? -1];
+    const w = sg.tensors[op.inputs[1] ?? -1];
+    if (!out || !w) continue;
+    const outputs = out.shape.reduce((a, b) => a * Math.max(b, 1), 1);
+    if (op.opcode === 'CONV_2D' && w.shape.length === 4) total += outputs * w.shape[1]! * w.shape[2]! * w.shape[3]!;
+    else if (op.opcode === 'DEPTHWISE_CONV_2D' && w.shape.length === 4) total += outputs * w.shape[1]! * w.shape[2]!;
+    else if (op.opcode === 'FULLY_CONNECTED' && w.shape.length >= 2) total += outputs * w.shape[w.shape.length - 1]!;
+  }
+  return total;
+}
+
+/**
+ * From this many multiply-adds an int8 model runs faster on LiteRT.js: its int8 kernels beat tfjs-tflite's by
+ * ~4% (int8 face detector, 30.8M: 2.66-2.70 vs 2.75-2.81 ms), its fixed cost per call is ~20 µs higher, so
+ * the two break even near 0.5 ms of work, ~6M multiply-adds at the face detector's rate.
+ */
+export const LARGE_INT8_MULTIPLY_ADDS = 6e6;
+
+type ModelClass = 'float' | 'small int8' | 'large int8';
+
+/**
+ * Which interpreter ran each class of model fastest, measured in Chromium (pnpm bench:runtime: interleaved,
+ * main-thread CPU time, median ms through Borde, tfjs-tflite vs LiteRT.js): float face detector 3.11 vs 3.32,
+ * Fashion-MNIST CNN 0.081 vs 0.102, breast-cancer MLP 0.001 vs 0.020; small int8 models tfjs-tflite too (int8
+ * CNN 0.070 vs 0.090, int8 MLP 0.001 vs 0.022: LiteRT.js' fixed cost per call decides them); large int8
+ * models LiteRT.js (int8 face detector 2.70 vs 2.75; its int8 kernels gain more: 0.82 of its float time vs 0.92).
+ */
+const FASTEST_INTERPRETER: Record<ModelClass, InterpreterBackendName> = {
+  float: 'tfjs-tflite',
+  'small int8': 'tfjs-tflite',
+  'large int8': 'litert-wasm',
+};
 
 /** The interpreters in the order they are preferred for this model on this device. */
 function interpreterOrder(graph: Graph, probe: DeviceProbe, table: ReadonlyMap<string, OpModule>): RankedCandidate[] {
-  const precision = computesInInt8(graph) ? 'int8' : 'float';
-  const fastest = FASTEST_INTERPRETER[precision];
+  const macs = computesInInt8(graph) ? multiplyAdds(graph) : 0;
+  const kind: ModelClass = !computesInInt8(graph) ? 'float' : macs >= LARGE_INT8_MULTIPLY_ADDS ? 'large int8' : 'small int8';
+  const what = kind === 'float' ? 'float models' : `${kind} models (${kind === 'large int8' ? '>=' : '<'} ${LARGE_INT8_MULTIPLY_ADDS / 1e6}M multiply-adds a run; this one ${(macs / 1e6).toFixed(2)}M)`;
+  const fastest = FASTEST_INTERPRETER[kind];
   const measuredWhy = (backend: InterpreterBackendName) => backend === fastest
-    ? `measured the fastest interpreter for ${precision} models`
-    : `after ${fastest}, which measured faster on ${precision} models`;
+    ? `measured the fastest interpreter for ${what}`
+    : `after ${fastest}, which measured faster on ${what}`;
   const tflite = candidate(graph, probe, table, 'tfjs-tflite',
     `official TFLite interpreter (XNNPACK wasm kernels, real int8 arithmetic) runs every op of this model; ${measuredWhy('tfjs-tflite')}`);
   const customs = [...new Set((graph.subgraphs[0]?.operators ?? []).filter((o) => o.opcode === 'CUSTOM').map(opName))];
