@@ -53,7 +53,8 @@ const table = [
       : '',
     r.int8Written ? 'yes' : r.floatOk ? 'no' : '',
     String(r.seconds),
-    [...r.flags, r.refusal ?? '', r.int8Refusal ? `int8: ${r.int8Refusal}` : ''].filter(Boolean).join('; ').slice(0, 400),
+    // A refusal first (it names the blocker), then the flags that led there.
+    [r.refusal ?? '', ...r.flags, r.int8Refusal ? `int8: ${r.int8Refusal}` : ''].filter(Boolean).join('; ').slice(0, 400),
   ]),
 ];
 console.log(table.map((cells) => `| ${cells.join(' | ')} |`).join('\n').replace(/^(\|[^\n]*\|)\n/, `$1\n|${' --- |'.repeat(7)}\n`));

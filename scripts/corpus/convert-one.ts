@@ -44,6 +44,8 @@ async function run(path: string, given: { flags?: string[]; inputShapes?: Record
   const result: CorpusResult = { floatOk: false, int8Written: false, seconds: 0, flags: [...(given.flags ?? [])] };
   // Verified as the CLI does: 4 seeded samples.
   const options: ConvertOptions = given.inputShapes ? { inputShapes: given.inputShapes } : {};
+  // The first refusal whose advice the bench followed: if the advice fails too, that refusal names the real blocker.
+  let advised: string | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const { report } = await convert(path, options);
@@ -53,6 +55,7 @@ async function run(path: string, given: { flags?: string[]; inputShapes?: Record
       break;
     } catch (error) {
       const message = (error as Error).message ?? '';
+      if (error instanceof UnsupportedOpsError) advised ??= `${error.code}: ${firstLines(error)}`;
       // A user would follow the refusal's own advice once: the suggested cut, or an input size.
       if (error instanceof ControlFlowError && error.suggestedOutputs.length > 0 && !options.outputs) {
         options.outputs = error.suggestedOutputs;
@@ -81,7 +84,8 @@ async function run(path: string, given: { flags?: string[]; inputShapes?: Record
       }
       const report = (error as { report?: { outputs: OutputError[] } }).report;
       if (report) result.floatError = worstOutput(report.outputs);
-      result.refusal = `${(error as { code?: string }).code ?? 'ERROR'}: ${firstLines(error)}`;
+      const final = `${(error as { code?: string }).code ?? 'ERROR'}: ${firstLines(error)}`;
+      result.refusal = advised !== undefined && result.cut ? `${advised} | its suggested cut then failed: ${final}` : final;
       break;
     }
   }
