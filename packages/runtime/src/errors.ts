@@ -12,7 +12,9 @@ export type RuntimeErrorCode =
   | 'INTEGRITY'
   | 'CACHE'
   | 'QUOTA'
-  | 'ENGINE_CRASH';
+  | 'ENGINE_CRASH'
+  | 'MONITOR'
+  | 'DEPLOY';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

@@ -67,6 +67,8 @@ export interface Model {
   readonly placement: readonly OpPlacementInfo[];
   readonly inputs: readonly ModelTensorInfo[];
   readonly outputs: readonly ModelTensorInfo[];
+  /** The model file's metadata entries (e.g. `borde_calibration_stats`, which monitor() reads). */
+  readonly metadata: readonly { name: string; data: Uint8Array }[];
   /**
    * Runs the model. Inputs are read and copied at the call (see ModelRunOptions.copy); runs are queued, one at a
    * time. Outputs come in model output order, each with its name, shape and data.
@@ -88,6 +90,7 @@ function tensorInfo(t: Tensor): ModelTensorInfo {
 export class LoadedModel implements Model {
   readonly inputs: readonly ModelTensorInfo[];
   readonly outputs: readonly ModelTensorInfo[];
+  readonly metadata: readonly { name: string; data: Uint8Array }[];
   private readonly reader: InputReader;
   private disposed = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -101,6 +104,7 @@ export class LoadedModel implements Model {
     const sg = graph.subgraphs[0]!;
     this.inputs = sg.inputs.map((i) => tensorInfo(sg.tensors[i]!));
     this.outputs = sg.outputs.map((i) => tensorInfo(sg.tensors[i]!));
+    this.metadata = graph.metadata;
     this.reader = new InputReader(graph, 0, checkInputs);
   }
 
