@@ -190,14 +190,21 @@ export function deploy(options: DeployOptions): Deployment {
   return new Deployment(options);
 }
 
-/** A key's arm: FNV-1a of key and rollout name, as a fraction of 2^32, below `share` -> candidate. */
+/** A key's arm: FNV-1a of key and rollout name (mixed), as a fraction of 2^32, below `share` -> candidate. */
 export function armOf(key: string, name: string, share: number): Arm {
   let h = 0x811c9dc5;
   for (const ch of `${name}\u0000${key}`) {
     h ^= ch.codePointAt(0)!;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h / 2 ** 32 < share ? 'candidate' : 'current';
+  // FNV's high bits barely change between keys that differ in their last character (user-1, user-2...):
+  // murmur3's finaliser spreads them.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return (h >>> 0) / 2 ** 32 < share ? 'candidate' : 'current';
 }
 
 /** Inputs and outputs are matched by name: a candidate that renames one is refused at once. */
