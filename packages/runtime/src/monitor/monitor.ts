@@ -6,6 +6,9 @@ import { ks, psi } from './drift-score.js';
 import { binCount, realValues, sampleShares } from './features.js';
 import { readCalibrationStats, type CalibrationStats, type StatsFeature, type TensorStats } from './stats-format.js';
 
+/** Share of the thresholds every score must fall under for a drifting monitor to recover. */
+const RECOVER = 0.8;
+
 export interface DriftThreshold {
   /** PSI above which a feature drifts (default 0.25, the usual "significant shift"). */
   psi: number;
@@ -19,7 +22,7 @@ export interface MonitorOptions {
   threshold?: Partial<DriftThreshold>;
   /** Called when the monitor enters the drifting state (once per episode, not per sample). */
   onDrift?: (event: DriftEvent) => void;
-  /** Called when a drifting monitor's window is back under the thresholds. */
+  /** Called when a drifting monitor's window is back under 0.8 of every threshold. */
   onRecover?: (event: DriftEvent) => void;
   /** Reference statistics; default: the model's `borde_calibration_stats` metadata. */
   stats?: CalibrationStats;
@@ -190,7 +193,11 @@ export class ModelMonitor {
     this.observedCount++;
     if (this.features[0]!.filled < this.window) return;
     const scores = this.scores();
-    const drifting = scores.some((s) => s.drifting);
+    // Hysteresis: a drifting monitor recovers only when every score is well under its threshold, so that a
+    // window hovering at the threshold does not raise an event per sample.
+    const drifting = this.isDrifting
+      ? scores.some((s) => s.psi > RECOVER * this.threshold.psi || (s.ks ?? 0) > RECOVER * this.threshold.ks)
+      : scores.some((s) => s.drifting);
     if (drifting === this.isDrifting) return;
     this.isDrifting = drifting;
     const event: DriftEvent = {
