@@ -4,12 +4,12 @@
 // samples; the same images inverted, blurred or rotated must raise one within 500.
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFashionMnist } from '@borde/models';
+import { blurred, inverted, loadFashionMnist, rotated } from '@borde/models';
 import { readModel, verifyGraph } from '@borde/tflite';
 import { CALIBRATION_STATS_METADATA, loadModel, monitor, readCalibrationStats, type DriftEvent, type Model, type ModelOutput } from '@borde/runtime';
 import { openLiteRtModel } from '@borde/runtime/node';
 import { convert } from '../src/convert.js';
-import { blurred, inverted, rotated } from './support/image-shifts.js';
+
 import { BREAST_CANCER_MODEL, FASHION_MNIST_MODEL, breastCancerData, fashionMnistData } from './support/model-data.js';
 
 const PIXELS = 28 * 28;

@@ -1,4 +1,4 @@
-// Shifted Fashion-MNIST images for the drift tests: the same pictures inverted, blurred or rotated, as a camera
+// Shifted Fashion-MNIST images (28x28, values in [0, 1]) for the drift tests and the demo: the same pictures inverted, blurred or rotated, as a camera
 // or a new user population might change them.
 const SIDE = 28;
 
