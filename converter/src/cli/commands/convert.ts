@@ -44,6 +44,7 @@ interface ConvertFlags {
   logits?: string[];
   allowDegraded?: boolean;
   mixedPrecision: boolean;
+  calibrationStats: boolean;
 }
 
 /** `borde convert <model> -o <out.tflite> [--quantize int8 --calibration <data>] [--json] [--no-verify]`. */
@@ -89,6 +90,7 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .option('--max-decision-step <p>', 'quality budget for score and --logits outputs: largest probability step near 0.5 (default 0.02)', fraction('--max-decision-step'))
     .option('--allow-degraded', 'write a quantized model even when it misses the quality budget')
     .option('--no-mixed-precision', 'do not keep ops in float when int8 misses the quality budget')
+    .option('--no-calibration-stats', 'do not store calibration statistics (for drift monitoring) in the model\'s metadata')
     .option('--json', 'print the report as JSON on stdout')
     .option('--no-verify', 'skip verifying the float model against the source')
     .action(async (source: string, flags: ConvertFlags) => {
@@ -142,6 +144,7 @@ function convertOptions(flags: ConvertFlags, { loadSamples, loadLabelledData }: 
     ...(flags.outputs ? { outputs: flags.outputs } : {}),
     ...(flags.inputs ? { inputs: flags.inputs } : {}),
     verify: flags.verify,
+    calibrationStats: flags.calibrationStats,
     ...(flags.signature !== undefined ? { signature: flags.signature } : {}),
     ...(flags.keepNchwIo ? { keepNchwIo: true } : {}),
     ...(calibration ? { calibration: (inputs) => loadSamples(calibration, inputs, sampleOptions) } : {}),
