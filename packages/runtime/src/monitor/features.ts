@@ -5,10 +5,13 @@ import type { ModelTensorInfo } from '../model.js';
 import type { CalibrationStats, StatsFeature, TensorStats } from './stats-format.js';
 import { CALIBRATION_STATS_METADATA, CALIBRATION_STATS_VERSION, QUANTILE_LEVELS } from './stats-format.js';
 
-/** Real values of a quantized tensor's data; float data as is. */
+/**
+ * Real values of a quantized tensor's data; float data as is (also the real values an app may pass for an int8
+ * input, which run() quantizes itself).
+ */
 export function realValues(info: Pick<ModelTensorInfo, 'dtype' | 'quantization'>, data: ArrayLike<number>): ArrayLike<number> {
   const q = info.quantization;
-  if (!q || info.dtype === 'float32') return data;
+  if (!q || info.dtype === 'float32' || data instanceof Float32Array || data instanceof Float64Array) return data;
   const scale = q.scale[0]!;
   const zero = q.zeroPoint[0]!;
   return Float32Array.from(data as ArrayLike<number>, (v) => (v - zero) * scale);
@@ -108,10 +111,10 @@ function valueEdges(values: Float64Array): { edges: number[]; quantiles: number[
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))]!;
   const edges: number[] = [];
   for (let b = 1; b < BINS; b++) {
-    const e = at(b / BINS);
+    const e = significant(at(b / BINS));
     if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
   }
-  return { edges, quantiles: QUANTILE_LEVELS.map(at) };
+  return { edges, quantiles: QUANTILE_LEVELS.map((q) => significant(at(q))) };
 }
 
 /** Every element of every sample (strided down to about a million values for large inputs). */
@@ -152,7 +155,14 @@ function meanShares(f: StatsFeature, shape: readonly number[], samples: readonly
     sampleShares(f, shape, s, one);
     for (let b = 0; b < sum.length; b++) sum[b]! += one[b]!;
   }
-  return Array.from(sum, (v) => v / (samples.length || 1));
+  return Array.from(sum, (v) => Math.round((v / (samples.length || 1)) * SHARE_STEPS) / SHARE_STEPS);
+}
+
+// Stored numbers are rounded (the entry stays ~1 kB on a 40 kB int8 model): edges before the reference is
+// binned with them, so the converter and the monitor bin alike; shares to 1e-5 (PSI floors empty bins at 1e-4).
+const SHARE_STEPS = 1e5;
+function significant(v: number): number {
+  return Number(v.toPrecision(6));
 }
 
 /** One calibration sample: real (dequantized) values per model input and output, in model order. */
