@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareDemoData } from './demo/prepare-data.js';
 import { runWithRuntime } from './demo/run-with-runtime.js';
+import { showDrift } from './demo/drift.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = join(root, '.demo');
@@ -78,6 +79,11 @@ for (const { model, float32, int8, run } of rows) {
   );
 }
 console.log('(worst output: the int8 output with the largest 99th-percentile |error| / output range on held-out data, and the budget verdict)');
+const fashionInt8 = join(work, 'fashion-mnist-int8.tflite');
+if (existsSync(fashionInt8)) {
+  console.log('\n3. Drift monitoring on the device (monitor() against the calibration statistics borde convert stored in the model):');
+  await showDrift(new Uint8Array(readFileSync(fashionInt8)));
+}
 console.log(`\nFiles are in ${work}. Every figure above comes from this run.`);
 
 /** The per-output quality column: the output with the worst p99 error, and whether the budget held. */

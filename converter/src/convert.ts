@@ -9,6 +9,7 @@ import { NOISE_FACTOR, verifyOutputs, type VerifyReport } from './verify/verify.
 import type { TensorValue } from './verify/tensor-value.js';
 import { describeMisses } from './quantize/budget.js';
 import { quantize, resolveData, type QuantizeOptions, type QuantizationReport } from './quantize/quantize.js';
+import { withCalibrationStats } from './metadata/calibration-stats.js';
 import { spendTfjsNodeBanner } from './tfjs-quiet.js';
 
 /** float32 (default), float16 weights, dynamic-range int8 weights, or full-integer int8. */
@@ -36,6 +37,12 @@ export interface ConvertOptions extends QuantizeOptions {
   keepNchwIo?: boolean;
   /** Return (and let the CLI write) a quantized model that misses the quality budget instead of refusing it. */
   allowDegraded?: boolean;
+  /**
+   * Store calibration statistics (per input value distribution, per output class or value distribution) in the
+   * model's `borde_calibration_stats` metadata when calibration data is given, for @borde/runtime's monitor()
+   * (default true; interpreters ignore the entry).
+   */
+  calibrationStats?: boolean;
   /** Progress of the long steps, for a CLI or a UI. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -66,6 +73,8 @@ export interface ConvertReport {
   agreement?: number;
   /** Quantized modes with labelled `evalData`: accuracy of the float and the quantized model. */
   accuracy?: { float: number; int8: number };
+  /** The `borde_calibration_stats` metadata entry written: samples it summarises and its size. */
+  calibrationStats?: { samples: number; bytes: number };
   /** int8 mode: per-layer SQNR of int8 activations against float ones, worst first. */
   layers?: { name: string; sqnrDb: number }[];
 }
@@ -136,6 +145,14 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
       quantization = result.report;
     }
 
+    let calibrationStats: ConvertReport['calibrationStats'];
+    if (data.calibration && options.calibrationStats !== false) {
+      progress({ step: 'calibrate', message: 'recording calibration statistics for drift monitoring' });
+      const withStats = await withCalibrationStats(graph, data.calibration);
+      graph = withStats.graph;
+      calibrationStats = { samples: withStats.stats.samples, bytes: withStats.bytes };
+    }
+
     progress({ step: 'write', message: `writing ${mode === 'none' ? 'float32' : mode} TFLite` });
     const bytes = graph === floatGraph ? floatBytes : writeModel(graph);
     const written = readModel(bytes);
@@ -158,6 +175,7 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
       ...(quantization?.evaluation ? { agreement: quantization.evaluation.agreement } : {}),
       ...(quantization?.evaluation?.accuracy ? { accuracy: quantization.evaluation.accuracy } : {}),
       ...(quantization?.layers ? { layers: quantization.layers } : {}),
+      ...(calibrationStats ? { calibrationStats } : {}),
     };
     const verdict = quantization?.budget;
     if (quantization && verdict && !verdict.passed && !options.allowDegraded) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readModel } from '@borde/tflite';
+import { readCalibrationStats, type ValuesFeature } from '@borde/runtime';
 import { saveLayersModelToDir } from '@borde/models';
 import { createRng } from '@borde/converter/verify';
 import { runCli } from './support/run-cli.js';
@@ -74,6 +75,18 @@ describe('borde convert', () => {
     expect(report.quantization.ioParams).toHaveLength(2);
     expect(report.quantization.ioParams[1]).toMatchObject({ scale: 1 / 256, zeroPoint: -128 }); // sigmoid output
     expect(int8SpecViolations(readFileSync(out), { io: 'int8' })).toEqual([]);
+    // Drift statistics (issue #16) from the int8-in, int8-out model: inputs quantized to run it, outputs
+    // dequantized, so the sigmoid's quantiles are probabilities.
+    const stats = readCalibrationStats(readModel(readFileSync(out)).metadata)!;
+    expect(report.calibrationStats).toEqual({ samples: 120, bytes: expect.any(Number) });
+    const [output] = stats.outputs;
+    const values = output!.features[0] as ValuesFeature;
+    expect(values.quantiles[0]).toBeGreaterThanOrEqual(0);
+    expect(values.quantiles.at(-1)).toBeLessThanOrEqual(1);
+    expect(values.quantiles.at(-1)).toBeGreaterThan(values.quantiles[0]!);
+    const without = join(dir, 'int8-no-stats.tflite');
+    expect((await runCli(['convert', modelDir, '-o', without, '--quantize', 'int8', '--calibration', csv, '--label-column', 'label', '--no-calibration-stats'])).code).toBe(0);
+    expect(readCalibrationStats(readModel(readFileSync(without)).metadata)).toBeUndefined();
   });
 
   it('refuses int8 without calibration data, saying what to pass', async () => {

@@ -4,6 +4,7 @@
 // model is detected and never run. Builds the app first when dist/ is stale.
 
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +109,12 @@ describe('examples/screening (built, static, in Chromium)', () => {
       expect(words).toMatch(shown < 0.35 ? /unlikely to be malignant/ : shown < 0.65 ? /uncertain/ : /likely to be malignant/);
       expect(words).toMatch(/not a diagnosis/);
     }
+    // Issue #16: the app shows its model's version (its sha256, as served) and the drift monitor's state,
+    // scored against the calibration statistics the converter stored in the model.
+    const sha = createHash('sha256').update(modelBytes).digest('hex');
+    expect(await page.textContent('#model-version')).toBe(sha.slice(0, 12));
+    expect(await page.getAttribute('body', 'data-drift')).toBe('collecting');
+    expect(await page.textContent('#drift')).toBe(`collecting: ${rows.length} of 300 answers before drift is scored`);
     expect(session.outsideRequests).toEqual([]);
     // tfjs-tflite preloads its glue next to the page before its wasm path can be set: one known, same-origin 404.
     expect(session.server.notFound.filter((p) => !p.endsWith('favicon.ico') && !/^\/tflite_web_api_cc(_simd)?(_threaded)?\.js$/.test(p))).toEqual([]);

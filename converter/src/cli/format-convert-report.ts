@@ -26,6 +26,10 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
   } else {
     lines.push('  verified    skipped (--no-verify)');
   }
+  if (report.calibrationStats) {
+    lines.push(`  drift stats ${report.calibrationStats.samples} calibration samples summarised in metadata borde_calibration_stats ` +
+      `(${formatBytes(report.calibrationStats.bytes)}), for @borde/runtime's monitor()`);
+  }
   const q = report.quantization;
   if (q) {
     if (q.mode === 'int8' || q.mode === 'int16x8') lines.push(`  calibration ${q.method} on ${q.samples} samples; model inputs/outputs ${q.io}`);

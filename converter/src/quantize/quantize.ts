@@ -73,7 +73,7 @@ export interface QuantizationReport {
   /** int8 mode, when the all-int8 model missed the budget: what the mixed-precision search kept float. */
   mixedPrecision?: {
     kept: KeptFloat[];
-    /** Size of the all-int8 file, and of the mixed one. */
+    /** Size of the all-int8 file, and of the mixed one (without the calibration statistics metadata convert() adds). */
     int8Bytes: number;
     bytes: number;
     rounds: number;

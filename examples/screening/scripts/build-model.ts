@@ -56,9 +56,12 @@ if (result.status !== 0) {
 }
 writeFileSync(reportPath, result.stdout);
 const bytes = new Uint8Array(readFileSync(tflitePath));
-writeFileSync(manifestPath, `${JSON.stringify(await createModelManifest(bytes))}\n`);
-// What the app shows and needs: the feature names in model input order, the file, its size.
-writeFileSync(metaPath, `${JSON.stringify({ features: BREAST_CANCER_FEATURES, modelFile: MODEL_FILE, bytes: bytes.byteLength }, null, 2)}\n`);
+const manifest = await createModelManifest(bytes);
+writeFileSync(manifestPath, `${JSON.stringify(manifest)}\n`);
+// What the app shows and needs: the feature names in model input order, the file, its size, and its version
+// (the first 12 hex digits of its sha256, the identity the cache verifies).
+const meta = { features: BREAST_CANCER_FEATURES, modelFile: MODEL_FILE, bytes: bytes.byteLength, version: manifest.sha256.slice(0, 12) };
+writeFileSync(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
 const report = JSON.parse(result.stdout) as { accuracy?: unknown };
 console.log(`model: ${bytes.byteLength} bytes int8 -> ${tflitePath}; accuracy ${JSON.stringify(report.accuracy ?? 'n/a')}`);
 

@@ -1,4 +1,4 @@
-import { loadModel, persistStorage, type Model } from '@borde/runtime';
+import { loadModel, monitor, persistStorage, type Model, type ModelMonitor } from '@borde/runtime';
 import { assetBase } from 'virtual:borde-assets';
 import meta from '../generated/model-meta.json';
 import { explainProbability } from './explain.js';
@@ -54,6 +54,21 @@ function fail(error: unknown): void {
 }
 
 let model: Model | undefined;
+// Watches the answers against the calibration statistics the converter stored in the model; nothing is sent.
+let watch: ModelMonitor | undefined;
+
+function showDrift(): void {
+  const drift = byId('drift');
+  if (!watch) return;
+  const filled = Math.min(watch.observed, watch.window);
+  const worst = watch.scores().sort((a, b) => b.psi - a.psi)[0];
+  document.body.dataset.drift = watch.drifting ? 'drifting' : filled < watch.window ? 'collecting' : 'stable';
+  drift.textContent = watch.drifting
+    ? `drift: ${worst!.role} ${worst!.tensor} (${worst!.feature}) PSI ${worst!.psi.toFixed(2)}`
+    : filled < watch.window
+      ? `collecting: ${filled} of ${watch.window} answers before drift is scored`
+      : `no drift (worst PSI ${worst!.psi.toFixed(2)} < ${watch.threshold.psi})`;
+}
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -66,7 +81,8 @@ form.addEventListener('submit', async (event) => {
   try {
     // Raw 1..10 values: the model rescales them itself (Rescaling 0.1 is its first layer).
     const runStart = performance.now();
-    const [output] = await model.run(Float32Array.from(values as number[]));
+    const [output] = await (watch ?? model).run(Float32Array.from(values as number[]));
+    showDrift();
     const p = Number(output!.data[0]);
     document.body.dataset.runMs = (performance.now() - runStart).toFixed(2);
     probability.value = `${(p * 100).toFixed(1)} %`;
@@ -97,6 +113,14 @@ async function start(): Promise<void> {
     byId('model-status').textContent = `ready in ${ms.toFixed(0)} ms (sha256 verified, kept on this device)`;
     byId('engine').textContent = `${model.engine} / ${model.backend}`;
     byId('model-source').textContent = `${meta.modelFile}, ${meta.bytes} bytes int8`;
+    byId('model-version').textContent = meta.version;
+    document.body.dataset.modelVersion = meta.version;
+    try {
+      watch = monitor(model, { onDrift: showDrift, onRecover: showDrift });
+      showDrift();
+    } catch (error) {
+      byId('drift').textContent = `not monitored: ${error instanceof Error ? error.message : String(error)}`;
+    }
     document.body.dataset.loadMs = ms.toFixed(1);
     // Since navigation start: what a visitor waits before the form can answer.
     document.body.dataset.readyAt = performance.now().toFixed(1);

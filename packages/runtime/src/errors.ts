@@ -14,7 +14,9 @@ export type RuntimeErrorCode =
   | 'QUOTA'
   | 'ENGINE_CRASH'
   | 'ASSET'
-  | 'WORKER';
+  | 'WORKER'
+  | 'MONITOR'
+  | 'DEPLOY';
 
 export class RuntimeError extends Error {
   /** Set by name, not from the class: minifiers rename classes (`InputError` became `G`). */

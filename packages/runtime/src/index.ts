@@ -19,3 +19,5 @@ export { probeDevice, type DeviceProbe, type GpuProbe } from './probe.js';
 export { ENGINE_ASSETS, assetUrl, assetFolder, defaultAssetBase, type AssetGroup, type AssetGroupFiles } from './assets.js';
 export { forgetRememberedChoices, type MeasureSettings } from './measure.js';
 export type { ModelSource, SourceProgress } from './model-source.js';
+export * from './monitor/index.js';
+export * from './deploy/index.js';

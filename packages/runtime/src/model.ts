@@ -68,6 +68,8 @@ export interface Model {
   readonly placement: readonly OpPlacementInfo[];
   readonly inputs: readonly ModelTensorInfo[];
   readonly outputs: readonly ModelTensorInfo[];
+  /** The model file's metadata entries (e.g. `borde_calibration_stats`, which monitor() reads). */
+  readonly metadata: readonly { name: string; data: Uint8Array }[];
   /**
    * Runs the model. Inputs are read and copied at the call (see ModelRunOptions.copy); runs are queued, one at a
    * time. Outputs come in model output order, each with its name, shape and data.
@@ -96,6 +98,7 @@ function outputOf(info: ModelTensorInfo, o: EngineOutput): ModelOutput {
 export class LoadedModel implements Model {
   readonly inputs: readonly ModelTensorInfo[];
   readonly outputs: readonly ModelTensorInfo[];
+  readonly metadata: readonly { name: string; data: Uint8Array }[];
   private readonly reader: InputReader;
   private disposed = false;
   /** The last run started or queued: the next one starts when it settles (runs go one at a time). */
@@ -112,6 +115,7 @@ export class LoadedModel implements Model {
     const sg = graph.subgraphs[0]!;
     this.inputs = sg.inputs.map((i) => tensorInfo(sg.tensors[i]!));
     this.outputs = sg.outputs.map((i) => tensorInfo(sg.tensors[i]!));
+    this.metadata = graph.metadata;
     this.reader = new InputReader(graph, 0, checkInputs);
   }
 

@@ -45,6 +45,7 @@ interface ConvertFlags {
   allowDegraded?: boolean;
   mixedPrecision: boolean;
   mixedPrecisionTo: 'fastest' | 'int16' | 'float';
+  calibrationStats: boolean;
 }
 
 /** `borde convert <model> -o <out.tflite> [--quantize int8 --calibration <data>] [--json] [--no-verify]`. */
@@ -92,6 +93,7 @@ export function registerConvert(program: Command, output: CliOutput): void {
     .option('--no-mixed-precision', 'do not keep ops in float when int8 misses the quality budget')
     .addOption(new Option('--mixed-precision-to <precision>', 'where the search moves an op out of int8: the faster of int16 and float in LiteRT, or always one')
       .choices(['fastest', 'int16', 'float']).default('fastest'))
+    .option('--no-calibration-stats', 'do not store calibration statistics (for drift monitoring) in the model\'s metadata')
     .option('--json', 'print the report as JSON on stdout')
     .option('--no-verify', 'skip verifying the float model against the source')
     .action(async (source: string, flags: ConvertFlags) => {
@@ -145,6 +147,7 @@ function convertOptions(flags: ConvertFlags, { loadSamples, loadLabelledData }: 
     ...(flags.outputs ? { outputs: flags.outputs } : {}),
     ...(flags.inputs ? { inputs: flags.inputs } : {}),
     verify: flags.verify,
+    calibrationStats: flags.calibrationStats,
     ...(flags.signature !== undefined ? { signature: flags.signature } : {}),
     ...(flags.keepNchwIo ? { keepNchwIo: true } : {}),
     ...(calibration ? { calibration: (inputs) => loadSamples(calibration, inputs, sampleOptions) } : {}),

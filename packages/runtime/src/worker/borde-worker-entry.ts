@@ -37,6 +37,8 @@ const api: WorkerApi = {
         placement: [...model.placement],
         inputs: [...model.inputs],
         outputs: [...model.outputs],
+        // Copies: the metadata views share the model file's buffer, which must not be sent whole.
+        metadata: model.metadata.map((m) => ({ name: m.name, data: m.data.slice() })),
       };
       return { ok: true, value: info };
     } catch (error) {

@@ -81,6 +81,7 @@ class WorkerModel implements Model {
   readonly placement: readonly OpPlacementInfo[];
   readonly inputs: readonly ModelTensorInfo[];
   readonly outputs: readonly ModelTensorInfo[];
+  readonly metadata: readonly { name: string; data: Uint8Array }[];
   private closed = false;
   /** Rejects of runs in flight: dispose() settles them (a terminated worker never answers). */
   private readonly pending = new Set<(error: Error) => void>();
@@ -92,6 +93,7 @@ class WorkerModel implements Model {
     this.placement = info.placement;
     this.inputs = info.inputs;
     this.outputs = info.outputs;
+    this.metadata = info.metadata;
   }
 
   run(inputs: ModelInputs, options: ModelRunOptions = {}): Promise<ModelOutput[]> {

@@ -19,6 +19,7 @@ export interface LoadedInfo {
   placement: OpPlacementInfo[];
   inputs: ModelTensorInfo[];
   outputs: ModelTensorInfo[];
+  metadata: { name: string; data: Uint8Array }[];
 }
 
 /** The API the worker exposes. */
