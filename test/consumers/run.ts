@@ -88,7 +88,6 @@ interface NodeResult {
  */
 const KNOWN_NOISE: readonly { warning: RegExp; why: string }[] = [
   { warning: /^INFO: Created TensorFlow Lite XNNPACK delegate for CPU\.$/, why: "tfjs-tflite's interpreter logs it on every model load" },
-  { warning: /^No available adapters\.$/, why: "Chromium logs it when the WebGPU probe finds no adapter (machines without WebGPU)" },
 ];
 
 /** The page's result against the Node reference: same output name, values within OUTPUT_TOLERANCE. */

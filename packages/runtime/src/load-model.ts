@@ -16,7 +16,7 @@ import { LoadedModel, type Model, type ModelPlan, type PlanCandidate } from './m
 import { sha256Hex, type ModelSource, type SourceProgress } from './model-source.js';
 import { readModelSourceCached, type ModelCacheOption } from './cache/cached-source.js';
 import { opTable, type OpModule } from './ops/index.js';
-import { deviceKey, probeDevice, type DeviceProbe } from './probe.js';
+import { deviceKey, probeDevice, probeWebGpu, type DeviceProbe } from './probe.js';
 import { arrayTypeOf, checkInputMode, type InputCheckMode } from './tensor-io.js';
 import { timeInTurns } from './trial.js';
 
@@ -166,7 +166,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     throw new ModelError(`the model fails verification: ${describeError(cause)}`, { cause });
   }
   throwIfAborted(options.signal);
-  const device = options.device ?? (await probeDevice());
+  const measure = options.measure ? { ...DEFAULT_MEASURE, ...(typeof options.measure === 'object' ? options.measure : {}) } : undefined;
+  // 'auto' ranks WebGPU below the wasm engines, so its adapter request (a console warning in Chromium when
+  // there is none) waits until a candidate at or below WebGPU's rank is next to try. Measuring probes it at
+  // once: the remembered-choice key (deviceKey) names the adapter.
+  const deferWebGpu = !options.device && request === 'auto' && !measure;
+  const device: DeviceProbe = options.device ?? { ...(await probeDevice({ webgpu: !deferWebGpu })) };
   const table = opTable(options.ops);
   const ranked = request === 'auto' ? rankAuto(graph, device, table) : rankExplicit(graph, device, table, request);
   const assetBase = options.assets === undefined ? defaultAssetBase() : String(options.assets);
@@ -179,15 +184,14 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     ops: options.ops,
   };
 
-  const attempts: Attempted[] = ranked.map((candidate) => ({
+  const attemptOf = (candidate: RankedCandidate): Attempted => ({
     candidate,
     ok: !candidate.skip,
     reason: candidate.skip ? `not usable: ${candidate.skip}` : candidate.reason,
     tried: false,
     ...(candidate.unsupported ? { unsupported: candidate.unsupported } : {}),
-  }));
-
-  const measure = options.measure ? { ...DEFAULT_MEASURE, ...(typeof options.measure === 'object' ? options.measure : {}) } : undefined;
+  });
+  let attempts: Attempted[] = ranked.map(attemptOf);
   let order = attempts.filter((a) => a.ok);
   let modelHash: string | undefined;
   let decidedBy: ModelPlan['decidedBy'] = 'ranked';
@@ -273,9 +277,24 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     }
     for (const t of loaded) if (t !== chosen) t.engine.dispose();
   }
+  // Probes WebGPU once a candidate ranked at or below it is next, then ranks again (the adapter may be a
+  // hardware one, ranked before WebGL, or software, after it); what was tried keeps its outcome.
+  const webGpuDue = (a: Attempted) =>
+    device.webgpu.deferred === true && attempts.indexOf(a) > attempts.findIndex((x) => x.candidate.backend === 'webgpu');
+  const probeWebGpuAndRerank = async () => {
+    device.webgpu = await probeWebGpu();
+    attempts = rankAuto(graph, device, table).map((c) => attempts.find((a) => a.tried && sameCandidate(a, c)) ?? attemptOf(c));
+    order = attempts.filter((a) => a.ok);
+  };
   if (!chosen) {
-    for (const a of order) {
+    for (let i = 0; i < order.length; i++) {
+      const a = order[i]!;
       if (a.tried || skippedForMissing(a)) continue;
+      if (webGpuDue(a)) {
+        await probeWebGpuAndRerank();
+        i = -1;
+        continue;
+      }
       const engine = await tryLoad(a);
       if (engine) {
         chosen = { attempt: a, engine };

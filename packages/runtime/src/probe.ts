@@ -16,6 +16,8 @@ export interface GpuProbe {
   description: string;
   /** Why it is unavailable, when it is. */
   reason?: string;
+  /** Not asked yet (loadModel asks for a WebGPU adapter only when a WebGPU candidate is next to try). */
+  deferred?: true;
 }
 
 export interface DeviceProbe {
@@ -74,7 +76,11 @@ const NO_GPU = (reason: string): GpuProbe => ({ available: false, software: fals
 interface AdapterInfoLike { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }
 interface AdapterLike { info?: AdapterInfoLike; isFallbackAdapter?: boolean; requestAdapterInfo?: () => Promise<AdapterInfoLike> }
 
-async function probeWebGpu(): Promise<GpuProbe> {
+/**
+ * Asks for a WebGPU adapter. Chromium logs "No available adapters." whenever the answer is none, so callers
+ * ask only when WebGPU is wanted (see `probeDevice`'s `webgpu` option).
+ */
+export async function probeWebGpu(): Promise<GpuProbe> {
   const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<AdapterLike | null> } } }).navigator?.gpu;
   if (!gpu) return NO_GPU('navigator.gpu is absent (WebGPU not enabled in this browser)');
   try {
@@ -130,14 +136,24 @@ async function cores(): Promise<number> {
   return 1;
 }
 
-/** Probes the device once (about 10-100 ms in a browser, mostly the WebGPU adapter request). */
-export async function probeDevice(): Promise<DeviceProbe> {
+/** Placeholder until `probeWebGpu` is asked; never `available`, so nothing ranks on it. */
+export const WEBGPU_NOT_PROBED: GpuProbe = {
+  ...NO_GPU("not probed: 'auto' asks for a WebGPU adapter only when no better-ranked engine loads (backend 'webgpu' or measure probes it)"),
+  deferred: true,
+};
+
+/**
+ * Probes the device once (about 10-100 ms in a browser, mostly the WebGPU adapter request). `webgpu: false`
+ * leaves the adapter request out (`webgpu` is then WEBGPU_NOT_PROBED): a browser without an adapter logs a
+ * console warning for each request.
+ */
+export async function probeDevice(options: { webgpu?: boolean } = {}): Promise<DeviceProbe> {
   const where = platform();
   const node = where === 'node';
   const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
   return {
     platform: where,
-    webgpu: node ? NO_GPU('not available in Node') : await probeWebGpu(),
+    webgpu: node ? NO_GPU('not available in Node') : options.webgpu === false ? { ...WEBGPU_NOT_PROBED } : await probeWebGpu(),
     webgl: node ? NO_GPU('not available in Node') : probeWebGl(),
     wasmSimd: validates(SIMD_MODULE),
     wasmRelaxedSimd: validates(RELAXED_SIMD_MODULE),
