@@ -3,6 +3,8 @@
  * its calibration data from Files the user dropped (or any Blob/bytes map) instead of disk, and running
  * calibration and verification on the page's LiteRT. Nothing leaves the page.
  */
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { loadLabelledData, loadSamples, type SampleOptions } from './calibration/index.js';
 import { convert, type ConvertOptions, type ConvertResult } from './convert.js';
 import { setInterpreterAssets } from './io/browser-host.js';
 import { memoryFiles, type FileContent } from './io/memory-files.js';
@@ -14,9 +16,17 @@ export * from './errors.js';
 export { memoryFiles, type FileContent } from './io/memory-files.js';
 export type { SourceFiles } from './io/source-files.js';
 
-export interface BrowserConvertOptions extends ConvertOptions {
-  /** Where the page serves Borde's engine assets (the runtime's Vite plugin: `<base>borde-assets/`). */
+export type { SampleOptions } from './calibration/index.js';
+
+export interface BrowserConvertOptions extends Omit<ConvertOptions, 'calibration' | 'evalData'> {
+  /** Where the page serves Borde's engine assets (the runtime's Vite plugin: `<base>borde-assets/`), as a full URL. */
   assets?: string;
+  /** Representative data: a path into the files (a folder of images, a .csv, .json or .npy file), as the CLI's --calibration. */
+  calibration?: string;
+  /** Labelled evaluation data, a path into the files, as the CLI's --eval. */
+  evalData?: string;
+  /** How samples are read, as the CLI's data flags (--samples, --preset, --label-column, ...); `limit` defaults to the CLI's 500. */
+  samples?: SampleOptions;
 }
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -32,9 +42,18 @@ export function convertFiles(
   source: string,
   options: BrowserConvertOptions = {},
 ): Promise<ConvertResult> {
-  const { assets, ...convertOptions } = options;
+  const { assets, calibration, evalData, samples, ...rest } = options;
+  const sampleOptions: SampleOptions = { limit: 500, ...samples };
+  const convertOptions: ConvertOptions = {
+    ...rest,
+    // Loaded once the model's inputs are known, exactly as the CLI's convert command does.
+    ...(calibration !== undefined ? { calibration: (inputs) => loadSamples(calibration, inputs, sampleOptions) } : {}),
+    ...(evalData !== undefined ? { evalData: (inputs) => loadLabelledData(evalData, inputs, { ...sampleOptions, limit: Infinity }) } : {}),
+  };
   const run = async (): Promise<ConvertResult> => {
     setInterpreterAssets(assets);
+    // tfjs sources run on tfjs-backend-wasm: its .wasm files are among the engine assets.
+    if (assets !== undefined) setWasmPaths(new URL('tfjs-backend-wasm/', assets).href);
     const restore = useSourceFiles(memoryFiles(files));
     try {
       return await convert(source, convertOptions);
