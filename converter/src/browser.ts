@@ -3,6 +3,7 @@
  * its calibration data from Files the user dropped (or any Blob/bytes map) instead of disk, and running
  * calibration and verification on the page's LiteRT. Nothing leaves the page.
  */
+import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadLabelledData, loadSamples, type SampleOptions } from './calibration/index.js';
 import { convert, type ConvertOptions, type ConvertResult } from './convert.js';
@@ -53,7 +54,9 @@ export function convertFiles(
   const run = async (): Promise<ConvertResult> => {
     setInterpreterAssets(assets);
     // tfjs sources run on tfjs-backend-wasm: its .wasm files are among the engine assets.
-    if (assets !== undefined) setWasmPaths(new URL('tfjs-backend-wasm/', assets).href);
+    if (assets !== undefined && !tf.engine().registry['wasm']) setWasmPaths(new URL('tfjs-backend-wasm/', assets).href);
+    // In a page tfjs' preferred backend (wasm) initializes asynchronously: settle it before weights are decoded.
+    await tf.ready();
     const restore = useSourceFiles(memoryFiles(files));
     try {
       return await convert(source, convertOptions);
