@@ -4,15 +4,14 @@
 // (the service worker serves the page and the engines). Builds the app first when dist/ is stale.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadFashionMnist } from '@borde/models';
-import { encode } from 'fast-png';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../converter/src/cli/main.js';
+import { writeFashionMnistPngs } from '../harness/fashion-mnist-pngs.js';
 import { launchBrowser, type BrowserSession } from '../harness/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,18 +50,9 @@ let cliMs: number;
 
 beforeAll(async () => {
   await buildIfStale();
-  // The first training images as grey PNGs: the folder a user would drop (the model's input is byte / 255).
   const dir = mkdtempSync(join(tmpdir(), 'borde-studio-'));
   const images = join(dir, 'calibration');
-  mkdirSync(images);
-  const train = loadFashionMnist('train');
-  imageFiles = [];
-  for (let i = 0; i < CALIBRATION_IMAGES; i++) {
-    const pixels = Uint8Array.from(train.images.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255));
-    const file = join(images, `${String(i).padStart(3, '0')}.png`);
-    writeFileSync(file, encode({ width: 28, height: 28, data: pixels, channels: 1, depth: 8 }));
-    imageFiles.push(file);
-  }
+  imageFiles = writeFashionMnistPngs(images, CALIBRATION_IMAGES);
   const output = join(dir, 'cli.tflite');
   const started = performance.now();
   const code = await main(['convert', join(MODEL_DIR, 'model.json'), '-o', output, '--quantize', 'int8', '--calibration', images],
