@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidSourceError } from '../errors.js';
-import { dirname, isAbsolute, join, relative, resolve } from 'pathe';
+import { dirname, isAbsolute, join, normalize, relative } from 'pathe';
 import { files } from '../io/files.js';
 
 /** One entry of a model.json weights manifest, as tfjs writes it (quantization included). */
@@ -103,7 +103,8 @@ function confinedShardPath(
   if (typeof shard !== 'string' || shard === '') {
     throw new InvalidSourceError(`${jsonPath}: weightsManifest paths must be non-empty file names, got ${JSON.stringify(shard)}.`);
   }
-  const resolved = resolve(dir, shard);
+  // Joined, not resolved: a page's in-memory files have no working directory to resolve against.
+  const resolved = normalize(join(dir, shard));
   const inside = relative(dir, resolved);
   if (isAbsolute(shard) || inside === '..' || inside.startsWith('../') || isAbsolute(inside)) {
     throw new InvalidSourceError(
