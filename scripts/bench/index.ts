@@ -3,3 +3,4 @@ await import('./cli-startup.js');
 await import('./convert.js');
 await import('./runtime.js');
 await import('./examples.js');
+await import('./studio.js');

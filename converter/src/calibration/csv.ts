@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { files } from '../io/files.js';
 import { ConverterError } from '../errors.js';
 import type { Entries, LoadContext } from './entries.js';
 import { resolvePreprocessing } from './preprocess.js';
@@ -128,7 +128,7 @@ export async function csvEntries(ctx: LoadContext): Promise<Entries> {
       `(${inputs.map((i) => i.name).join(', ')}); give the samples as JSON or a JS module`);
   }
   const input = inputs[0]!;
-  const table = parseCsv(await readFile(path, 'utf8'), path);
+  const table = parseCsv(await files().readText(path), path);
   const notes: string[] = [];
   if (labelled && options.labelColumn === undefined) {
     throw new ConverterError('INVALID_OPTIONS', `evaluation data ${path} is a CSV file: pass --label-column <name or 0-based index>`);

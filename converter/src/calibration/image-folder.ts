@@ -1,5 +1,5 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join } from 'pathe';
+import { files as sourceFiles } from '../io/files.js';
 import { ConverterError } from '../errors.js';
 import type { Entries, Entry, LoadContext } from './entries.js';
 import { imageLayout, imageTensor, isImageFile, IMAGE_EXTENSIONS } from './images.js';
@@ -19,12 +19,12 @@ const isNumericName = (n: string): boolean => /^\d+$/.test(n);
 
 /** Lists a folder of images: the images in it, and the class sub-folders (one level) with theirs. */
 export async function listImageFolder(dir: string): Promise<FolderListing> {
-  const dirents = await readdir(dir, { withFileTypes: true });
+  const dirents = await sourceFiles().readdir(dir);
   const images = dirents.filter((d) => d.isFile() && isImageFile(d.name)).map((d) => d.name).sort(byName);
   let ignored = dirents.filter((d) => d.isFile() && !isImageFile(d.name)).length;
   const classes: FolderListing['classes'] = [];
   for (const sub of dirents.filter((d) => d.isDirectory() && !d.name.startsWith('.'))) {
-    const inner = await readdir(join(dir, sub.name), { withFileTypes: true });
+    const inner = await sourceFiles().readdir(join(dir, sub.name));
     const files = inner.filter((d) => d.isFile() && isImageFile(d.name)).map((d) => d.name).sort(byName);
     ignored += inner.filter((d) => d.isFile() && !isImageFile(d.name)).length;
     if (files.length > 0) classes.push({ name: sub.name, images: files });

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname } from 'pathe';
+import { files } from '../io/files.js';
 import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 import { ConverterError } from '../errors.js';
 import type { TensorValue } from '../verify/tensor-value.js';
+import { decodePngRgba } from './png.js';
 import { applyPreprocessing, type Preprocessing } from './preprocess.js';
 import { assertFinite, batchOne, formatShape } from './shapes.js';
 import type { ModelInputSpec } from './types.js';
@@ -52,13 +52,12 @@ export function imageLayout(input: ModelInputSpec, inputSize?: number | readonly
   return { height, width, channels, shape: shape.length === 4 ? [1, height, width, channels] : [1, height, width] };
 }
 
-/** Decodes a PNG (any bit depth, palette, grey, alpha: pngjs gives 8-bit RGBA) or a baseline/progressive JPEG. */
+/** Decodes a PNG (any bit depth, palette, grey, alpha, as 8-bit RGBA) or a baseline/progressive JPEG, in pure JavaScript. */
 export async function decodeImage(file: string): Promise<{ width: number; height: number; rgba: Uint8Array }> {
-  const bytes = await readFile(file);
+  const bytes = await files().readFile(file);
   try {
     if (extname(file).toLowerCase() === '.png') {
-      const png = PNG.sync.read(bytes);
-      return { width: png.width, height: png.height, rgba: png.data };
+      return decodePngRgba(bytes);
     }
     const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
     return { width: image.width, height: image.height, rgba: image.data };

@@ -5,8 +5,8 @@
  * a shape that does not fit names the sample and both shapes; NaN/Infinity names the sample and the element.
  * See converter/docs/calibration-data.md.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename, extname } from 'pathe';
+import { files } from '../io/files.js';
 import { ConverterError } from '../errors.js';
 import type { TensorValue } from '../verify/tensor-value.js';
 import { csvEntries, parseCsv } from './csv.js';
@@ -30,7 +30,7 @@ const ACCEPTED = 'a folder of .png/.jpg images, a .csv, .json or .npy file, or a
 
 /** The form of the data at `path`, from whether it is a folder and its extension. */
 export async function detectSampleForm(path: string): Promise<SampleForm> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+  const info = await files().stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new ConverterError('SOURCE_NOT_FOUND', `data ${path} does not exist; pass ${ACCEPTED}`);
     throw new ConverterError('SOURCE_NOT_FOUND', `data ${path} cannot be read (${error.message})`, { cause: error });
   });
@@ -96,13 +96,13 @@ export async function describeSource(path: string): Promise<string> {
         : `folder ${path}: ${inClasses} image(s) in ${listing.classes.length} class sub-folder(s)`;
     }
     case 'csv': {
-      const table = parseCsv(await readFile(path, 'utf8'), path);
+      const table = parseCsv(await files().readText(path), path);
       return `CSV file ${path}: ${table.rows.length} row(s), ${table.names.length} column(s), ${table.hasHeader ? 'with' : 'no'} header`;
     }
     case 'json': {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(await readFile(path, 'utf8'));
+        parsed = JSON.parse(await files().readText(path));
       } catch (error) {
         throw new ConverterError('CALIBRATION', `JSON file ${path} could not be parsed (${(error as Error).message}); fix its syntax`, { cause: error });
       }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { files } from '../io/files.js';
 import { ConverterError } from '../errors.js';
 import type { Entries, LoadContext } from './entries.js';
 import { itemLabel, itemToTensors, ITEM_FORMS } from './items.js';
@@ -12,7 +12,7 @@ export async function jsonEntries(ctx: LoadContext): Promise<Entries> {
   const { path, inputs, options } = ctx;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    parsed = JSON.parse(await files().readText(path));
   } catch (error) {
     throw new ConverterError('CALIBRATION', `JSON file ${path} could not be parsed (${(error as Error).message}); fix its syntax`, { cause: error });
   }

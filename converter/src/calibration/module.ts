@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { files } from '../io/files.js';
 import { ConverterError } from '../errors.js';
 import type { Entries, LoadContext } from './entries.js';
 import { itemLabel, itemToTensors } from './items.js';
@@ -18,7 +17,7 @@ export async function moduleEntries(ctx: LoadContext, limit: number): Promise<En
   const { path, inputs, options } = ctx;
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+    module = await files().importModule(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
     const hint = code === 'ERR_UNKNOWN_FILE_EXTENSION'

@@ -1,5 +1,5 @@
-import { access, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join } from 'pathe';
+import { files } from '../io/files.js';
 import { ConverterError } from '../errors.js';
 import type { Entries, LoadContext } from './entries.js';
 import { resolvePreprocessing } from './preprocess.js';
@@ -65,7 +65,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
 }
 
 export async function readNpy(file: string): Promise<NpyArray> {
-  return parseNpy(await readFile(file), file);
+  return parseNpy(await files().readFile(file), file);
 }
 
 /**
@@ -113,7 +113,7 @@ export async function findLabelsFile(file: string): Promise<string> {
   const candidates = [join(dir, `${stem}.labels.npy`), join(dir, 'labels.npy')];
   if (/^x/i.test(stem)) candidates.push(join(dir, `${stem[0] === 'X' ? 'Y' : 'y'}${stem.slice(1)}.npy`));
   for (const c of candidates) {
-    if (c !== file && (await access(c).then(() => true, () => false))) return c;
+    if (c !== file && (await files().stat(c).then(() => true, () => false))) return c;
   }
   throw new ConverterError('SOURCE_NOT_FOUND', `no labels for evaluation data ${file}: put them in ${candidates.join(' or ')} ` +
     '(shape (N,) of class indices, or (N, classes) one-hot)');

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidSourceError } from '../errors.js';
+import { dirname, isAbsolute, join, normalize, relative } from 'pathe';
+import { files } from '../io/files.js';
 
 /** One entry of a model.json weights manifest, as tfjs writes it (quantization included). */
 export type TfjsWeightSpec = tf.io.WeightsManifestEntry;
@@ -42,17 +44,15 @@ export interface DecodedWeight {
  * are read from the paths the manifest lists, relative to the model.json. Node only (reads files).
  */
 export async function loadTfjsArtifacts(path: string): Promise<TfjsArtifacts> {
-  const fs = await import('node:fs/promises');
-  const nodePath = await import('node:path');
   let jsonPath = path;
   try {
-    if ((await fs.stat(path)).isDirectory()) jsonPath = nodePath.join(path, 'model.json');
+    if ((await files().stat(path)).isDirectory()) jsonPath = join(path, 'model.json');
   } catch (cause) {
     throw new InvalidSourceError(`Cannot read the TensorFlow.js model at ${path}: no such file or folder.`, { cause });
   }
   let text: string;
   try {
-    text = await fs.readFile(jsonPath, 'utf8');
+    text = await files().readText(jsonPath);
   } catch (cause) {
     throw new InvalidSourceError(`Cannot read ${jsonPath}: a tfjs model needs its model.json there.`, { cause });
   }
@@ -69,7 +69,7 @@ export async function loadTfjsArtifacts(path: string): Promise<TfjsArtifacts> {
   if (!Array.isArray(manifest)) {
     throw new InvalidSourceError(`${jsonPath}: "weightsManifest" must be an array of {paths, weights} groups.`);
   }
-  const dir = nodePath.dirname(jsonPath);
+  const dir = dirname(jsonPath);
   const shards: Uint8Array[] = [];
   const weightSpecs: TfjsWeightSpec[] = [];
   let weightsProblem: InvalidSourceError | undefined;
@@ -80,8 +80,8 @@ export async function loadTfjsArtifacts(path: string): Promise<TfjsArtifacts> {
     checkWeightSpecs(group.weights, jsonPath);
     const groupShards: { path: string; bytes: Uint8Array }[] = [];
     for (const shard of group.paths) {
-      const shardPath = confinedShardPath(nodePath, dir, shard, jsonPath);
-      groupShards.push({ path: shard, bytes: await readShard(fs, shard, shardPath, jsonPath) });
+      const shardPath = confinedShardPath(dir, shard, jsonPath);
+      groupShards.push({ path: shard, bytes: await readShard(shard, shardPath, jsonPath) });
     }
     weightsProblem ??= groupSizeProblem(group.weights, groupShards, manifest.length > 1 ? `group ${g + 1} of ${jsonPath}` : jsonPath);
     shards.push(...groupShards.map((s) => s.bytes));
@@ -96,7 +96,6 @@ export async function loadTfjsArtifacts(path: string): Promise<TfjsArtifacts> {
  * not make the converter read files outside it.
  */
 function confinedShardPath(
-  nodePath: typeof import('node:path'),
   dir: string,
   shard: unknown,
   jsonPath: string,
@@ -104,9 +103,10 @@ function confinedShardPath(
   if (typeof shard !== 'string' || shard === '') {
     throw new InvalidSourceError(`${jsonPath}: weightsManifest paths must be non-empty file names, got ${JSON.stringify(shard)}.`);
   }
-  const resolved = nodePath.resolve(dir, shard);
-  const inside = nodePath.relative(dir, resolved);
-  if (nodePath.isAbsolute(shard) || inside === '..' || inside.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(inside)) {
+  // Joined, not resolved: a page's in-memory files have no working directory to resolve against.
+  const resolved = normalize(join(dir, shard));
+  const inside = relative(dir, resolved);
+  if (isAbsolute(shard) || inside === '..' || inside.startsWith('../') || isAbsolute(inside)) {
     throw new InvalidSourceError(
       `Weight shard path "${shard}" in ${jsonPath} points outside the model's folder (${dir}); ` +
         'shards must be listed relative to model.json and lie in its folder (or below it): copy them there and list them by file name.',
@@ -115,9 +115,9 @@ function confinedShardPath(
   return resolved;
 }
 
-async function readShard(fs: typeof import('node:fs/promises'), shard: string, shardPath: string, jsonPath: string): Promise<Uint8Array> {
+async function readShard(shard: string, shardPath: string, jsonPath: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await fs.readFile(shardPath));
+    return await files().readFile(shardPath);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const problem = code === 'ENOENT'

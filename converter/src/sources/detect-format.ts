@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join } from 'pathe';
+import { files } from '../io/files.js';
 import { ConverterError, InvalidSourceError } from '../errors.js';
 import { kerasFormatOf } from '../importers/keras/keras-model.js';
 import { isOnnxModel } from '../importers/onnx/index.js';
@@ -21,11 +21,11 @@ export interface DetectedSource {
  * ONNX file must decode as a ModelProto with an ir_version and a graph.
  */
 export async function detectSourceFormat(path: string): Promise<DetectedSource> {
-  const info = await stat(path).catch((error: unknown) => {
+  const info = await files().stat(path).catch((error: unknown) => {
     throw new ConverterError('SOURCE_NOT_FOUND', `source model not found: ${path}`, { cause: error });
   });
   // A SavedModel is a folder holding saved_model.pb (given as the folder or as that file).
-  if (info.isDirectory() && (await stat(join(path, 'saved_model.pb')).catch(() => undefined))?.isFile()) return { format: 'savedmodel', path };
+  if (info.isDirectory() && (await files().stat(join(path, 'saved_model.pb')).catch(() => undefined))?.isFile()) return { format: 'savedmodel', path };
   if (!info.isDirectory() && basename(path) === 'saved_model.pb') return { format: 'savedmodel', path: dirname(path) };
   const file = info.isDirectory() ? join(path, 'model.json') : path;
   if (/\.json$/i.test(file)) return { format: await tfjsFormat(file), path: file };
@@ -43,17 +43,16 @@ export async function detectSourceFormat(path: string): Promise<DetectedSource> 
 }
 
 async function readSourceBytes(file: string): Promise<Uint8Array> {
-  const bytes = await readFile(file).catch((error: unknown) => {
+  const bytes = await files().readFile(file).catch((error: unknown) => {
     throw new ConverterError('SOURCE_NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
   });
-  // A copy of its own (offset 0): importers may hand `.buffer` to libraries, and a Node Buffer can share a pool.
-  return new Uint8Array(bytes);
+  return bytes;
 }
 
 async function tfjsFormat(file: string): Promise<SourceFormat> {
   let json: { format?: string; modelTopology?: { node?: unknown; class_name?: unknown; model_config?: unknown } };
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse(await files().readText(file));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new ConverterError('SOURCE_NOT_FOUND', `source model not found: ${file}`, { cause: error });

@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { dirname, isAbsolute, join, normalize } from 'pathe';
+import { files } from '../io/files.js';
 import type { Graph } from '@borde/tflite';
 import { detectSourceFormat, type SourceFormat } from './detect-format.js';
 import { loadTfjsArtifacts } from '../importers/tfjs-artifacts.js';
@@ -53,7 +53,7 @@ export interface ImportSourceOptions {
 /** Detects the format, imports the model, and prepares the engine that runs the original for verification. */
 export async function importSource(path: string, options: ImportSourceOptions): Promise<ImportedSource> {
   const { bytes: detectedBytes, ...detected } = await detectSourceFormat(path);
-  const fileBytes = async (): Promise<Uint8Array> => detectedBytes ?? new Uint8Array(await readFile(detected.path));
+  const fileBytes = async (): Promise<Uint8Array> => detectedBytes ?? await files().readFile(detected.path);
   if (detected.format !== 'tfjs-graph' && (options.outputs?.length || options.inputs?.length)) {
     throw new ConverterError('INVALID_OPTIONS', `--outputs and --inputs cut TensorFlow.js graph models; ${path} is a ${detected.format} model`);
   }
@@ -115,7 +115,7 @@ export async function importSource(path: string, options: ImportSourceOptions): 
   return {
     ...detected,
     // model.json plus its weight shards, as they sit on disk.
-    sizeBytes: (await stat(detected.path)).size + artifacts.weightData.byteLength,
+    sizeBytes: (await files().stat(detected.path)).size + artifacts.weightData.byteLength,
     graph,
     warnings: [],
     ...(reference ? { reference } : {}),
@@ -173,7 +173,7 @@ async function importOnnxSource(path: string, bytes: Uint8Array, options: Import
     }
     const file = join(dirname(path), location);
     // A missing file is named by the importer (which tensor needs it); here it is just absent from the map.
-    const data = await readFile(file).catch((cause: NodeJS.ErrnoException) => {
+    const data = await files().readFile(file).catch((cause: NodeJS.ErrnoException) => {
       if (cause.code === 'ENOENT') return undefined;
       const problem = cause.code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read: ${cause.message}`;
       throw new InvalidSourceError(`${path}: external data file '${location}' (${file}) ${problem}`, { cause });

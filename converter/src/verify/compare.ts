@@ -1,7 +1,7 @@
 // Comparing interpreter outputs: error figures for float outputs, exact equality for everything, and
 // assertions whose messages say which output, where, and by how much.
 
-import { tensorBytes, type TensorValue } from '@borde/runtime/node';
+import { tensorBytes, type TensorValue } from '@borde/runtime/litert';
 
 export interface TensorComparison {
   readonly name: string;

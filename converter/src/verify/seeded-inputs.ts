@@ -1,7 +1,7 @@
 // Deterministic pseudo-random model inputs: the same seed gives the same bytes on every machine and
 // in every interpreter, so two runs of two models can be compared element by element.
 
-import { elementCount, typedArrayConstructor, type TensorDType, type TensorValue } from '@borde/runtime/node';
+import { elementCount, typedArrayConstructor, type TensorDType, type TensorValue } from '@borde/runtime/litert';
 
 export interface InputSpec {
   readonly dtype: TensorDType;

@@ -1,2 +1,2 @@
 /** The plain typed-array tensor the converter passes to interpreters and data loaders. */
-export type { TensorValue, TensorDType } from '@borde/runtime/node';
+export type { TensorValue, TensorDType } from '@borde/runtime/litert';
