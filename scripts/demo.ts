@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packStep } from './demo/pack-step.js';
 import { prepareDemoData } from './demo/prepare-data.js';
 import { runWithRuntime } from './demo/run-with-runtime.js';
 
@@ -62,7 +63,7 @@ for (const model of models) {
   const int8Path = join(work, `${base}-int8.tflite`);
   const int8 = cli(['convert', model.source, '-o', int8Path, '--quantize', 'int8', ...model.calibration, ...model.evaluation]);
   const run = await runWithRuntime(new Uint8Array(readFileSync(int8Path)), model.test);
-  rows.push({ model: model.name, float32, int8, run });
+  rows.push({ model: model.name, float32, int8, run, int8Path });
 }
 
 const pct = (x?: number) => (x === undefined ? '-' : `${(100 * x).toFixed(2)}%`);
@@ -78,6 +79,11 @@ for (const { model, float32, int8, run } of rows) {
   );
 }
 console.log('(worst output: the int8 output with the largest 99th-percentile |error| / output range on held-out data, and the budget verdict)');
+const fashion = rows.find((r) => r.model === 'fashion-mnist CNN');
+if (fashion) {
+  console.log('\n3. The int8 Fashion-MNIST model as an npm package, and an app using it:');
+  await packStep(borde, work, fashion.int8Path, fashion.int8);
+}
 console.log(`\nFiles are in ${work}. Every figure above comes from this run.`);
 
 /** The per-output quality column: the output with the worst p99 error, and whether the budget held. */
