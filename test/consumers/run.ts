@@ -16,6 +16,7 @@ import type { Browser } from 'playwright-core';
 import { startStaticServer } from '../harness/browser.js';
 import { launchChromium, openApp, type PageResult } from './browser.js';
 import { packageContentProblems } from './package-contents.js';
+import { packedModelChecks } from './packed-model.js';
 import { runCommand, startServer } from './processes.js';
 import { PROJECTS, writeProject, type ConsumerProject, type Tarball } from './projects.js';
 
@@ -237,6 +238,24 @@ async function main(): Promise<number> {
     assert(result.inputError === 'InputError', `a wrong input gave ${result.inputError}`);
     return `${result.engine}/${result.backend}, same output as ESM`;
   });
+
+  if (!only || 'packed model'.includes(only)) {
+    await packedModelChecks({
+      check, work, root, fixtures, borde, tarballs, install,
+      launch: async () => {
+        const browser = await launchChromium();
+        const serve = async (dist: string) => {
+          const server = await startStaticServer({ routes: { '/': dist } });
+          try {
+            return await openApp(browser, `${server.origin}/`);
+          } finally {
+            await server.close();
+          }
+        };
+        return { browser, serve };
+      },
+    });
+  }
 
   if (reference && existsSync(model)) {
     const browser = await launchChromium();
