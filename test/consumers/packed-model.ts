@@ -1,7 +1,7 @@
 // `borde pack` as users get it (issue #16 item 1): the packed CLI converts the Fashion-MNIST CNN to int8 and
 // packs it with labels and its report; the package's .tgz, installed with npm beside the runtime's tarballs
 // in a fresh project outside the workspace, answers in Node exactly as loadModel on the .tflite does, its
-// types reject a wrong input name (tsc), and a Vite production build serves the model from the package.
+// types reject a wrong input name (tsc), and Vite (production build and dev server) serves the model from the package.
 import { copyFileSync, cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FASHION_MNIST_CLASSES, loadFashionMnist } from '@borde/models';
@@ -37,7 +37,8 @@ export async function packedModelChecks(options: {
   borde: string;
   tarballs: Record<Tarball, string>;
   install: (dir: string) => Promise<string>;
-  launch: () => Promise<{ browser: Browser; serve: (dist: string) => Promise<PageResult> }>;
+  /** Chromium, a static server for a build, and Vite's dev server for a project, each opened in it. */
+  launch: () => Promise<{ browser: Browser; serve: (dist: string) => Promise<PageResult>; dev: (dir: string) => Promise<PageResult> }>;
 }): Promise<void> {
   const { check, work, root, fixtures, borde, tarballs } = options;
   const dir = join(work, 'packed');
@@ -105,26 +106,31 @@ export async function packedModelChecks(options: {
   });
 
   if (!reference) return;
-  await check('packed model in a Vite 8 production build (Chromium) = Node', async () => {
-    const built = await runCommand('node', [join(dir, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: dir });
-    const emitted = readdirSync(join(dir, 'dist/assets'));
-    assert(emitted.some((f) => f.endsWith('.tflite')), `vite build emitted no .tflite asset: ${emitted.join(', ')}`);
-    const { browser, serve } = await options.launch();
-    try {
-      const page = await serve(join(dir, 'dist'));
-      assert(page.errors.length === 0 && page.failedRequests.length === 0 && page.outsideRequests.length === 0,
-        `errors ${page.errors.join('; ')}, failed ${page.failedRequests.join('; ')}, outside ${page.outsideRequests.join('; ')}`);
-      const results = (page.result as { results: { packed: number[]; label: string }[] }).results;
-      let worst = 0;
-      for (const [i, r] of results.entries()) {
-        const expected = reference!.results[i]!;
-        worst = Math.max(worst, ...r.packed.map((v, j) => Math.abs(v - expected.direct[j]!)));
-        assert(r.label === expected.label, `image ${i}: the page says ${r.label}, Node ${expected.label}`);
-      }
-      assert(results.length === TEST_IMAGES && worst <= 1e-5, `${results.length} results, worst difference from Node ${worst}`);
-      return `built in ${(built.ms / 1000).toFixed(1)} s; ${String(page.result.engine)}/${String(page.result.backend)}, labels as Node, worst |diff| ${worst.toExponential(1)}`;
-    } finally {
-      await browser.close();
-    }
-  });
+  const { browser, serve, dev } = await options.launch();
+  try {
+    await check('packed model in a Vite 8 production build (Chromium) = Node', async () => {
+      const built = await runCommand('node', [join(dir, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: dir });
+      const emitted = readdirSync(join(dir, 'dist/assets'));
+      assert(emitted.some((f) => f.endsWith('.tflite')), `vite build emitted no .tflite asset: ${emitted.join(', ')}`);
+      return `built in ${(built.ms / 1000).toFixed(1)} s; ${judgePage(await serve(join(dir, 'dist')), reference!)}`;
+    });
+    await check('packed model in the Vite 8 dev server (Chromium) = Node', async () => judgePage(await dev(dir), reference!));
+  } finally {
+    await browser.close();
+  }
+}
+
+/** A page's outputs against Node's: same labels, values within float rounding, nothing failed. */
+function judgePage(page: PageResult, reference: NodeComparison): string {
+  assert(page.errors.length === 0 && page.failedRequests.length === 0 && page.outsideRequests.length === 0,
+    `errors ${page.errors.join('; ')}, failed ${page.failedRequests.join('; ')}, outside ${page.outsideRequests.join('; ')}`);
+  const results = (page.result as { results: { packed: number[]; label: string }[] }).results;
+  let worst = 0;
+  for (const [i, r] of results.entries()) {
+    const expected = reference.results[i]!;
+    worst = Math.max(worst, ...r.packed.map((v, j) => Math.abs(v - expected.direct[j]!)));
+    assert(r.label === expected.label, `image ${i}: the page says ${r.label}, Node ${expected.label}`);
+  }
+  assert(results.length === TEST_IMAGES && worst <= 1e-5, `${results.length} results, worst difference from Node ${worst}`);
+  return `${String(page.result.engine)}/${String(page.result.backend)}, labels as Node, worst |diff| ${worst.toExponential(1)}`;
 }

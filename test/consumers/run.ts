@@ -252,7 +252,17 @@ async function main(): Promise<number> {
             await server.close();
           }
         };
-        return { browser, serve };
+        const dev = async (dir: string) => {
+          const port = await freePort();
+          const server = await startServer('node', [join(dir, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+            dir, `http://127.0.0.1:${port}/`);
+          try {
+            return await openApp(browser, server.url);
+          } finally {
+            await server.stop();
+          }
+        };
+        return { browser, serve, dev };
       },
     });
   }
