@@ -64,6 +64,17 @@ describe.skipIf(!existsSync(FASHION_MNIST_MODEL))('borde pack (int8 Fashion-MNIS
     expect(dts).toContain('"probabilities": TensorOutput<"probabilities", Float32Array, readonly [1, 10]> & ClassOutput;');
   });
 
+  it('refuses labels that fit no output and names that npm would refuse, saying why', async () => {
+    writeFileSync(join(work, 'nine.txt'), FASHION_MNIST_CLASSES.slice(0, 9).join('\n'));
+    const labels = await runCli(['pack', join(work, 'model.tflite'), '--name', 'x', '--version', '1.0.0', '--labels', join(work, 'nine.txt'), '-o', join(work, 'bad')]);
+    expect(labels.code).toBe(1);
+    expect(labels.stderr).toContain('--labels has 9 labels but no output has 9 classes in its last dimension (outputs: probabilities [1, 10])');
+    const name = await runCli(['pack', join(work, 'model.tflite'), '--name', 'My Model', '--version', '1.0', '-o', join(work, 'bad')]);
+    expect(name.stderr).toContain('--name "My Model" is not an npm package name');
+    expect(existsSync(join(work, 'bad'))).toBe(false);
+    expect((await runCli(['-V'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/); // borde's own version outside pack
+  });
+
   it('the wrapper answers as loadModel on the file does, with labels mapped', async () => {
     const packed = (await import(pathToFileURL(join(pkg, 'index.js')).href)) as PackedModule;
     const wrapped = await packed.load();
