@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packStep } from './demo/pack-step.js';
 import { prepareDemoData } from './demo/prepare-data.js';
 import { runWithRuntime } from './demo/run-with-runtime.js';
 import { showDrift } from './demo/drift.js';
@@ -63,7 +64,7 @@ for (const model of models) {
   const int8Path = join(work, `${base}-int8.tflite`);
   const int8 = cli(['convert', model.source, '-o', int8Path, '--quantize', 'int8', ...model.calibration, ...model.evaluation]);
   const run = await runWithRuntime(new Uint8Array(readFileSync(int8Path)), model.test);
-  rows.push({ model: model.name, float32, int8, run });
+  rows.push({ model: model.name, float32, int8, run, int8Path });
 }
 
 const pct = (x?: number) => (x === undefined ? '-' : `${(100 * x).toFixed(2)}%`);
@@ -79,9 +80,14 @@ for (const { model, float32, int8, run } of rows) {
   );
 }
 console.log('(worst output: the int8 output with the largest 99th-percentile |error| / output range on held-out data, and the budget verdict)');
+const fashion = rows.find((r) => r.model === 'fashion-mnist CNN');
+if (fashion) {
+  console.log('\n3. The int8 Fashion-MNIST model as an npm package, and an app using it:');
+  await packStep(borde, work, fashion.int8Path, fashion.int8);
+}
 const fashionInt8 = join(work, 'fashion-mnist-int8.tflite');
 if (existsSync(fashionInt8)) {
-  console.log('\n3. Drift monitoring on the device (monitor() against the calibration statistics borde convert stored in the model):');
+  console.log('\n4. Drift monitoring on the device (monitor() against the calibration statistics borde convert stored in the model):');
   await showDrift(new Uint8Array(readFileSync(fashionInt8)));
 }
 console.log(`\nFiles are in ${work}. Every figure above comes from this run.`);

@@ -16,6 +16,7 @@ import type { Browser } from 'playwright-core';
 import { startStaticServer } from '../harness/browser.js';
 import { launchChromium, openApp, type PageResult } from './browser.js';
 import { packageContentProblems } from './package-contents.js';
+import { packedModelChecks } from './packed-model.js';
 import { runCommand, startServer } from './processes.js';
 import { PROJECTS, writeProject, type ConsumerProject, type Tarball } from './projects.js';
 
@@ -240,6 +241,34 @@ async function main(): Promise<number> {
     assert(result.inputError === 'InputError', `a wrong input gave ${result.inputError}`);
     return `${result.engine}/${result.backend}, same output as ESM`;
   });
+
+  if (!only || 'packed model'.includes(only)) {
+    await packedModelChecks({
+      check, work, root, fixtures, borde, tarballs, install,
+      launch: async () => {
+        const browser = await launchChromium();
+        const serve = async (dist: string) => {
+          const server = await startStaticServer({ routes: { '/': dist } });
+          try {
+            return await openApp(browser, `${server.origin}/`);
+          } finally {
+            await server.close();
+          }
+        };
+        const dev = async (dir: string) => {
+          const port = await freePort();
+          const server = await startServer('node', [join(dir, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+            dir, `http://127.0.0.1:${port}/`);
+          try {
+            return await openApp(browser, server.url);
+          } finally {
+            await server.stop();
+          }
+        };
+        return { browser, serve, dev };
+      },
+    });
+  }
 
   if (reference && existsSync(model)) {
     const browser = await launchChromium();

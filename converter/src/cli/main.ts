@@ -6,6 +6,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { processOutput, type CliOutput } from './io.js';
 import { registerConvert } from './commands/convert.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerPack } from './commands/pack.js';
 
 /** Runs the `borde` CLI with the given arguments (without `node borde`); resolves to the exit code. */
 export async function main(argv: string[], output: CliOutput = processOutput): Promise<number> {
@@ -13,14 +14,18 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
   // `borde inspect` and `borde --version` start in a fraction of a second.
   const debug = argv.includes('--debug');
   const program = new Command('borde')
-    .description('Convert models to TensorFlow Lite and prove what was written.')
-    .version(converterVersion(), '-V, --version', 'print the version of borde')
+    .description('Convert models to TensorFlow Lite and prove what was written.');
+  // `borde pack --version x.y.z` names the package's version: commander reads program options after the
+  // subcommand too, so borde's own --version is left out there (`borde -V` still prints it).
+  if (argv.find((a) => !a.startsWith('-')) !== 'pack') program.version(converterVersion(), '-V, --version', 'print the version of borde');
+  program
     .option('--debug', 'print stack traces of errors')
     .exitOverride()
     .showHelpAfterError('(run `borde --help` for usage)')
     .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) });
   registerInspect(program, output);
   registerConvert(program, output);
+  registerPack(program, output);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
