@@ -51,7 +51,10 @@ const table = [
       ? `${fmt(r.floatError.maxAbs)} / ${r.floatError.range.toPrecision(3)} (rel ${fmt(r.floatError.rel)}` +
         (r.floatError.noiseFloor !== undefined ? `; float32 noise floor ${fmt(r.floatError.noiseFloor)})` : ')')
       : '',
-    r.int8Written ? 'yes' : r.floatOk ? 'no' : '',
+    r.int8Written
+      ? `yes${r.int8 ? ` (${(r.int8.bytes / 1e6).toFixed(2)} MB of ${(r.int8.floatBytes / 1e6).toFixed(2)}; p99 err ${fmt(r.int8.p99Error)} of range` +
+        `${r.int8.keptFloat > 0 ? `; ${r.int8.keptFloat} op(s) kept float` : ''})` : ''}`
+      : r.floatOk ? 'no' : '',
     String(r.seconds),
     // A refusal first (it names the blocker), then the flags that led there.
     [r.refusal ?? '', ...r.flags, r.int8Refusal ? `int8: ${r.int8Refusal}` : ''].filter(Boolean).join('; ').slice(0, 400),

@@ -12,6 +12,8 @@ export interface CorpusResult {
   /** The worst output: max abs error against the source, that output's range, and its float32 noise floor when it missed 1e-4 of the range. */
   floatError?: { output: string; maxAbs: number; range: number; rel: number; noiseFloor?: number };
   int8Written: boolean;
+  /** The int8 file written (within the quality budget): its size against the float32 file's, the worst output's p99/max error relative to its range, ops kept float. */
+  int8?: { bytes: number; floatBytes: number; worstOutput: string; p99Error: number; maxError: number; floatOps: number; keptFloat: number };
   seconds: number;
   /** What it took beyond the defaults (a cut, an input size), as CLI flags. */
   flags: string[];
@@ -46,9 +48,11 @@ async function run(path: string, given: { flags?: string[]; inputShapes?: Record
   const options: ConvertOptions = given.inputShapes ? { inputShapes: given.inputShapes } : {};
   // The first refusal whose advice the bench followed: if the advice fails too, that refusal names the real blocker.
   let advised: string | undefined;
+  let floatBytes = 0;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      const { report } = await convert(path, options);
+      const { report, bytes } = await convert(path, options);
+      floatBytes = bytes.byteLength;
       result.format = report.format;
       result.floatError = worstOutput(report.verify!.outputs);
       result.floatOk = report.verify!.passed;
@@ -91,8 +95,14 @@ async function run(path: string, given: { flags?: string[]; inputShapes?: Record
   }
   if (result.floatOk && process.env.BORDE_CORPUS_INT8 !== '0') {
     try {
-      await convert(path, { ...options, quantize: 'int8', calibration, verify: false });
+      const { bytes, report } = await convert(path, { ...options, quantize: 'int8', calibration, verify: false });
       result.int8Written = true;
+      const q = report.quantization!;
+      const worst = [...(q.evaluation?.outputs ?? [])].sort((a, b) => b.p99Error - a.p99Error)[0];
+      result.int8 = {
+        bytes: bytes.byteLength, floatBytes, worstOutput: worst?.name ?? '', p99Error: worst?.p99Error ?? 0, maxError: worst?.maxError ?? 0,
+        floatOps: q.floatOps.length, keptFloat: q.mixedPrecision?.kept.length ?? 0,
+      };
     } catch (error) {
       result.int8Refusal = `${(error as { code?: string }).code ?? 'ERROR'}: ${firstLines(error)}`;
     }

@@ -1,9 +1,11 @@
 // Calibration images for benchmarks: seeded crops (every other one mirrored) of the photo the project ships
-// (examples/kiosk/calibration/astronaut.png, public domain), resized to each image input, values in [0, 1].
+// (examples/kiosk/calibration/astronaut.png, public domain), resized to each image input, values in [0, 1]
+// (0..255 as the input's dtype for an integer image input).
 // Inputs that are not images get seeded values.
 import { fileURLToPath } from 'node:url';
 import type { ModelInput, TensorValue } from '@borde/converter';
 import { createRng, seededTensor } from '@borde/converter/verify';
+import { castToInput } from '../../converter/src/calibration/dtypes.js';
 import { convertChannels, decodeImage, resizeBilinear } from '../../converter/src/calibration/images.js';
 
 const PHOTO = fileURLToPath(new URL('../../examples/kiosk/calibration/astronaut.png', import.meta.url));
@@ -16,7 +18,7 @@ export async function photoCrops(inputs: ModelInput[], count: number, seed = 11)
   return Array.from({ length: count }, (_s, n) => inputs.map((input, k) => {
     const [, h, w, c] = input.shape;
     if (input.shape.length !== 4 || (c !== 1 && c !== 3 && c !== 4)) {
-      return { ...seededTensor({ dtype: 'float32', shape: input.shape }, 100 * n + k), name: input.name };
+      return { ...seededTensor({ dtype: input.dtype, shape: input.shape }, 100 * n + k), name: input.name };
     }
     const side = Math.round(photo.width * (0.5 + 0.5 * rng()));
     const x0 = Math.floor(rng() * (photo.width - side + 1));
@@ -30,6 +32,8 @@ export async function photoCrops(inputs: ModelInput[], count: number, seed = 11)
       else for (let x = 0; x < side; x++) to[y * side + x] = pixels32[row + x0 + side - 1 - x]!;
     }
     const pixels = resizeBilinear(convertChannels(crop, side * side, c), side, side, c, h!, w!);
+    // An integer image input (MoveNet's int32) takes the pixels 0..255 as they are, rounded, as its dtype.
+    if (input.dtype !== 'float32') return { name: input.name, dtype: input.dtype, shape: input.shape, data: castToInput('photo crop', input, pixels, true) };
     return { name: input.name, dtype: 'float32' as const, shape: input.shape, data: pixels.map((v) => v / 255) };
   }));
 }

@@ -2,6 +2,7 @@ import { join } from 'pathe';
 import { files as sourceFiles } from '../io/files.js';
 import { ConverterError } from '../errors.js';
 import type { Entries, Entry, LoadContext } from './entries.js';
+import { isFloatInput } from './dtypes.js';
 import { imageLayout, imageTensor, isImageFile, IMAGE_EXTENSIONS } from './images.js';
 import { resolvePreprocessing } from './preprocess.js';
 
@@ -47,7 +48,8 @@ export async function imageFolderEntries(ctx: LoadContext): Promise<Entries> {
   }
   const input = inputs[0]!;
   const layout = imageLayout(input, options.inputSize);
-  const preprocessing = resolvePreprocessing(options, 'unit')!;
+  // An integer image input (MoveNet's int32) takes pixel values 0..255 as they are unless the flags ask otherwise.
+  const preprocessing = resolvePreprocessing(options, isFloatInput(input) ? 'unit' : 'raw')!;
   const listing = await listImageFolder(path);
   const notes: string[] = [];
   if (listing.ignored > 0) notes.push(`${listing.ignored} file(s) that are not ${IMAGE_EXTENSIONS.join('/')} were ignored`);

@@ -3,6 +3,7 @@ import { files } from '../io/files.js';
 import jpeg from 'jpeg-js';
 import { ConverterError } from '../errors.js';
 import type { TensorValue } from '../verify/tensor-value.js';
+import { castToInput, isFloatInput } from './dtypes.js';
 import { decodePngRgba } from './png.js';
 import { applyPreprocessing, type Preprocessing } from './preprocess.js';
 import { assertFinite, batchOne, formatShape } from './shapes.js';
@@ -69,15 +70,19 @@ export async function decodeImage(file: string): Promise<{ width: number; height
 
 /**
  * The model-ready tensor of one image: channels converted (RGB -> grey by luminance 0.299/0.587/0.114,
- * alpha dropped, grey replicated), resized bilinearly to the layout, then preprocessed.
+ * alpha dropped, grey replicated), resized bilinearly to the layout (rounded for an integer input), then
+ * preprocessed, as the input's dtype.
  */
 export async function imageTensor(file: string, input: ModelInputSpec, layout: ImageLayout, preprocessing: Preprocessing): Promise<TensorValue> {
   const image = await decodeImage(file);
   const pixels = convertChannels(image.rgba, image.width * image.height, layout.channels);
   const data = resizeBilinear(pixels, image.height, image.width, layout.channels, layout.height, layout.width);
+  // An integer input (MoveNet's int32 image) takes the resized pixels rounded; preprocessing that then makes
+  // fractions (--preset unit) is refused by castToInput rather than truncated.
+  if (!isFloatInput(input)) data.set(data.map(Math.round));
   applyPreprocessing(data, layout.channels, preprocessing, `model input '${input.name}'`);
   assertFinite(`image ${file}`, input, data);
-  return { dtype: 'float32', shape: layout.shape, data, name: input.name };
+  return { dtype: input.dtype, shape: layout.shape, data: castToInput(`image ${file}`, input, data), name: input.name };
 }
 
 /** RGBA bytes to float pixels with `channels` channels. */

@@ -1,7 +1,8 @@
 /**
  * Representative data (`borde convert --quantize int8 --calibration <path>`) and evaluation data
  * (`--eval <path>`) for the converter: a folder of images, a CSV, JSON or .npy file, or a JS/TS module,
- * turned into float32 input tensors of the model's exact input shapes (batch 1). Every sample used is checked:
+ * turned into input tensors of the model's exact input shapes (batch 1) and dtypes (float32, or an integer
+ * input's own: images rounded, other values refused unless whole numbers the dtype holds). Every sample used is checked:
  * a shape that does not fit names the sample and both shapes; NaN/Infinity names the sample and the element.
  * See converter/docs/calibration-data.md.
  */

@@ -1,5 +1,6 @@
 import { ConverterError } from '../errors.js';
 import type { TensorValue } from '../verify/tensor-value.js';
+import { castToInput } from './dtypes.js';
 import { applyPreprocessing, type Preprocessing } from './preprocess.js';
 import type { ModelInputSpec } from './types.js';
 
@@ -48,18 +49,21 @@ export function fitShape(where: string, input: ModelInputSpec, count: number, da
 }
 
 /**
- * A float32 tensor for `input` from a sample's values (always a copy, so the caller's arrays are never
+ * A tensor of `input`'s dtype from a sample's values (always a copy, so the caller's arrays are never
  * changed), preprocessed when asked, after checking every value is finite (errors name the sample and element).
+ * Values for a non-float input must be whole numbers its dtype holds (castToInput refuses others).
  */
 export function makeTensor(where: string, input: ModelInputSpec, values: ArrayLike<number>, options: {
   dataShape?: readonly number[] | undefined;
   preprocessing?: Preprocessing | undefined;
 } = {}): TensorValue {
   const shape = fitShape(where, input, values.length, options.dataShape);
+  assertFinite(where, input, values);
   const data = Float32Array.from(values);
-  assertFinite(where, input, data);
-  if (options.preprocessing) applyPreprocessing(data, shape[shape.length - 1] ?? 1, options.preprocessing, `model input '${input.name}'`);
-  return { dtype: 'float32', shape, data, name: input.name };
+  // Integer values go straight to their dtype (no float32 rounding above 2^24).
+  if (!options.preprocessing) return { dtype: input.dtype, shape, data: castToInput(where, input, input.dtype === 'float32' ? data : values), name: input.name };
+  applyPreprocessing(data, shape[shape.length - 1] ?? 1, options.preprocessing, `model input '${input.name}'`);
+  return { dtype: input.dtype, shape, data: castToInput(where, input, data), name: input.name };
 }
 
 export function assertFinite(where: string, input: ModelInputSpec, data: ArrayLike<number>): void {

@@ -1,4 +1,4 @@
-import type { TensorValue } from '../verify/tensor-value.js';
+import type { TensorDType, TensorValue } from '../verify/tensor-value.js';
 import type { PresetName } from './preprocess.js';
 
 /**
@@ -7,7 +7,8 @@ import type { PresetName } from './preprocess.js';
  */
 export interface ModelInputSpec {
   name: string;
-  dtype: 'float32';
+  /** Samples are given as this dtype (a non-float input, e.g. an int32 image, stays as it is when quantized). */
+  dtype: TensorDType;
   shape: number[];
 }
 

@@ -1,6 +1,7 @@
 import { writeModel, type Graph } from '@borde/tflite';
 import type { ProgressEvent } from '../convert.js';
-import type { TensorValue } from '../verify/tensor-value.js';
+import type { TensorDType, TensorValue } from '../verify/tensor-value.js';
+import { ConverterError } from '../errors.js';
 import { prune } from '../passes/prune.js';
 import { calibrate, type CalibrationMethod } from './calibrate.js';
 import { quantizeDynamicRange } from './dynamic-range.js';
@@ -13,10 +14,13 @@ import { searchMixedPrecision, type KeptFloat, type MixedPrecisionTarget } from 
 import { samplesFor } from './model-io.js';
 import { modelLatencyMs } from './op-latency.js';
 
-/** Float model inputs as a data loader needs them: name and exact shape (batch 1). */
+/**
+ * Model inputs as a data loader needs them: name, dtype and exact shape (batch 1). A non-float input (e.g.
+ * MoveNet's int32 image) keeps its dtype: the quantizer leaves it as it is, so its samples must be that dtype.
+ */
 export interface ModelInput {
   name: string;
-  dtype: 'float32';
+  dtype: TensorDType;
   shape: number[];
 }
 
@@ -180,8 +184,17 @@ export function modelInputs(graph: Graph): ModelInput[] {
   const sub = graph.subgraphs[0]!;
   return sub.inputs.map((i) => {
     const t = sub.tensors[i]!;
-    return { name: t.name, dtype: 'float32', shape: t.shape.map((d) => (d < 0 ? 1 : d)) };
+    return { name: t.name, dtype: inputDType(t.dtype, t.name), shape: t.shape.map((d) => (d < 0 ? 1 : d)) };
   });
+}
+
+const SAMPLE_DTYPES: readonly string[] = ['float32', 'int32', 'uint8', 'int8', 'int16', 'int64', 'bool', 'float64'];
+
+/** The dtype samples for an input take; one no data loader can give (string, float16) is refused by name. */
+function inputDType(dtype: string, name: string): TensorDType {
+  if (SAMPLE_DTYPES.includes(dtype)) return dtype as TensorDType;
+  throw new ConverterError('CALIBRATION', `model input '${name}' is ${dtype}, which calibration samples cannot be given as; ` +
+    'quantize with --quantize dynamic (no calibration data), or cut the model after this input with --inputs');
 }
 
 /** Calibration and evaluation data, loaded for the model's inputs. */
