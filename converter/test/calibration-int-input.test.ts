@@ -85,11 +85,17 @@ describe('calibration data for an int32 image input', () => {
 
   it('calibrates int8 from images; the int32 input stays int32 and LiteRT agrees with the float model', async () => {
     const path = join(dir, 'model.tflite');
-    const { bytes, report } = await convert(path, { quantize: 'int8', calibration: (i) => loadSamples(dir, i), verify: false });
+    // --strict: the CAST int32 -> float32 then QUANTIZE is the input boundary (TFLite's CAST kernel is a plain
+    // static_cast, so it cannot quantize), not a float fallback of the model's compute.
+    const { bytes, report } = await convert(path, { quantize: 'int8', calibration: (i) => loadSamples(dir, i), strict: true });
     const sub = readModel(bytes).subgraphs[0]!;
     expect(sub.tensors[sub.inputs[0]!]!.dtype).toBe('int32');
-    // Only the CAST int32 -> float32 stays float (it feeds a QUANTIZE, as in TFLite's own int8 models).
-    expect(report.quantization?.floatOps.map((op) => op.opcode)).toEqual(['CAST']);
+    expect(sub.operators.slice(0, 2).map((op) => op.opcode)).toEqual(['CAST', 'QUANTIZE']);
+    expect(report.quantization?.floatOps).toEqual([]);
+    expect(report.quantization?.inputBoundaryOps).toEqual([
+      { index: 0, opcode: 'CAST', name: 'cast', reason: expect.stringMatching(/model input 'image' is int32/) },
+    ]);
+    expect(report.verify?.passed).toBe(true);
 
     const photo = (await loadSamples(join(dir), inputs, { shuffleSeed: 5, limit: 12 }))[11]!;
     const floatModel = await openLiteRtModel(writeModel(intImageModel()));
@@ -101,5 +107,20 @@ describe('calibration data for an int32 image input', () => {
     // Features of a few tenths: an int8 step of the output is ~1/256 of its range.
     expect(error!.maxAbsError).toBeLessThan(0.02);
     expect(error!.range).toBeGreaterThan(0.05);
+  });
+
+  it('--strict still refuses a real float fallback after the input boundary, naming it and not the CAST', async () => {
+    const graph = intImageModel();
+    const sub = graph.subgraphs[0]!;
+    // The MEAN becomes REDUCE_PROD (same operands, no int8 kernel in TFLite): a genuine float op.
+    const reduce = sub.operators.findIndex((op) => op.opcode === 'MEAN');
+    sub.operators[reduce] = { ...sub.operators[reduce]!, opcode: 'REDUCE_PROD' };
+    const path = join(dir, 'prod.tflite');
+    await writeFile(path, writeModel(graph));
+    const error = await convert(path, { quantize: 'int8', calibration: (i) => loadSamples(dir, i), strict: true, verify: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConverterError);
+    expect((error as ConverterError).code).toBe('UNSUPPORTED_OPS');
+    expect((error as Error).message).toMatch(/1 op\(s\) cannot run in int8:\n  - operators\[3\] REDUCE_PROD 'features'/);
+    expect((error as Error).message).not.toMatch(/CAST/);
   });
 });

@@ -41,6 +41,7 @@ export function formatConvertReport(report: ConvertReport & { output: string }):
       lines.push(`  float ops   ${unsupported.length} op(s) stay float:`);
       for (const f of unsupported) lines.push(`    operators[${f.index}] ${f.opcode} '${f.name}': ${f.reason}`);
     }
+    for (const f of q.inputBoundaryOps ?? []) lines.push(`  boundary    operators[${f.index}] ${f.opcode} '${f.name}': ${f.reason}`);
     const e = q.evaluation;
     if (e) {
       if (e.agreement !== undefined) lines.push(`  agreement   ${percent(e.agreement)} of class decisions same as float`);

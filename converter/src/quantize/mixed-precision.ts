@@ -116,7 +116,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput): Promise<
     const cone = ancestors(floatGraph, [...failing].map((n) => outputTensor.get(n)).filter((t): t is number => t !== undefined), producer);
     const sqnr = new Map((await layerErrors(floatGraph, current.graph, current.tensorMap, samples.slice(0, RANKING_SAMPLES)))
       .map((l) => [l.tensor, clampDb(l.sqnrDb)]));
-    const alreadyFloat = new Set(current.floatOps.map((f) => f.index));
+    const alreadyFloat = new Set([...current.floatOps, ...current.inputBoundaryOps].map((f) => f.index));
     const candidates: { index: number; drop: number }[] = [];
     for (const index of failing.size > 0 ? cone : []) {
       if (alreadyFloat.has(index)) continue;

@@ -41,6 +41,11 @@ export interface FloatFallback {
 export interface Int8Result {
   graph: Graph;
   floatOps: FloatFallback[];
+  /**
+   * CASTs of a non-float model input (int32/uint8 image) to float32, kept as they are with a QUANTIZE after:
+   * the model's input boundary (as the float input + QUANTIZE of a float model), not a float fallback.
+   */
+  inputBoundaryOps: FloatFallback[];
   /** Float tensor index -> index of its quantized (int8 or int16) form in the new graph (for per-layer error). */
   tensorMap: Map<number, number>;
 }
@@ -76,7 +81,12 @@ export function quantizeInt8(graph: Graph, ranges: Map<number, Range>, options: 
     inputs: s.inputs.map((t) => ({ ...t, tensorIndex: remap(t.tensorIndex) })),
     outputs: s.outputs.map((t) => ({ ...t, tensorIndex: remap(t.tensorIndex) })),
   }));
-  return { graph: { ...graph, subgraphs: [subgraph], signatures }, floatOps: builder.floatOps, tensorMap: builder.quantizedOf };
+  return {
+    graph: { ...graph, subgraphs: [subgraph], signatures },
+    floatOps: builder.floatOps,
+    inputBoundaryOps: builder.inputBoundaryOps,
+    tensorMap: builder.quantizedOf,
+  };
 }
 
 function quantization(params: QuantParams): Quantization {
@@ -96,6 +106,7 @@ type OpPrecision = { kind: 'float'; reason: string } | { kind: 'quantized'; type
 
 class Int8GraphBuilder {
   readonly floatOps: FloatFallback[] = [];
+  readonly inputBoundaryOps: FloatFallback[] = [];
   private readonly tensors: Tensor[] = [];
   private readonly operators: Operator[] = [];
   /** Original tensor index -> new index of the quantized form its producer wrote (for per-layer error). */
@@ -147,11 +158,26 @@ class Int8GraphBuilder {
     return { kind: 'quantized', type: 'int8', rule };
   }
 
+  /**
+   * A CAST of a non-float model input to float32 (MoveNet's int32 image): TFLite's CAST kernel is a plain
+   * static_cast that ignores quantization parameters, so CAST int32 -> int8 would clip pixel values, not
+   * quantize them. The int8 spec keeps the input's dtype; the CAST stays int32 -> float32 and its output is
+   * quantized like a float model input. Returns the reason for the report, or undefined for other ops.
+   */
+  private inputBoundary(op: Operator): string | undefined {
+    if (op.opcode !== 'CAST' || op.inputs.length !== 1 || op.outputs.length !== 1) return undefined;
+    const input = this.source.tensors[op.inputs[0]!]!;
+    if (!this.source.inputs.includes(op.inputs[0]!) || input.dtype === 'float32' || input.data) return undefined;
+    if (!isFloatActivation(this.source.tensors[op.outputs[0]!]!)) return undefined;
+    return `model input '${input.name}' is ${input.dtype}: cast to float32, then quantized (the model's input boundary)`;
+  }
+
   private convertOperator(op: Operator, index: number): void {
-    const precision = this.precision(op, index);
+    const boundary = this.inputBoundary(op);
+    const precision: OpPrecision = boundary ? { kind: 'float', reason: boundary } : this.precision(op, index);
     if (precision.kind === 'float') {
       const name = this.source.tensors[op.outputs[0]!]?.name ?? `operators[${index}]`;
-      this.floatOps.push({ index, opcode: op.customCode ? `custom:${op.customCode}` : op.opcode, name, reason: precision.reason });
+      (boundary ? this.inputBoundaryOps : this.floatOps).push({ index, opcode: op.customCode ? `custom:${op.customCode}` : op.opcode, name, reason: precision.reason });
       this.emit({ ...op, version: undefined, inputs: op.inputs.map((i) => (i < 0 ? i : this.floatInput(i))), outputs: op.outputs.map((o) => this.floatOutput(o)) });
       return;
     }

@@ -67,6 +67,8 @@ export interface QuantizationReport {
   ioParams?: { name: string; scale: number; zeroPoint: number }[];
   /** Ops left in float, with the reason. */
   floatOps: FloatFallback[];
+  /** CASTs of int32/uint8 model inputs to float32, then QUANTIZE: the input boundary, not a float fallback (--strict accepts them). */
+  inputBoundaryOps?: FloatFallback[];
   /** Dynamic mode: weight tensors stored as int8. */
   quantizedWeights?: string[];
   evaluation?: QuantizedEvaluation;
@@ -154,7 +156,7 @@ export async function quantize(
     quantized: await modelLatencyMs(int8Bytes, samplesFor(int8.graph, [sample])[0]!),
     ...(mixedPrecision ? { mixed: await modelLatencyMs(chosen.bytes, samplesFor(chosen.graph, [sample])[0]!) } : {}),
   };
-  const { graph, floatOps, tensorMap } = chosen;
+  const { graph, floatOps, inputBoundaryOps, tensorMap } = chosen;
   const sub = graph.subgraphs[0]!;
   const io = options.io ?? 'float';
   const report: QuantizationReport = {
@@ -163,6 +165,7 @@ export async function quantize(
     samples: samples.length,
     io,
     floatOps,
+    ...(inputBoundaryOps.length ? { inputBoundaryOps } : {}),
     ...(io === 'int8' ? {
       ioParams: [...sub.inputs, ...sub.outputs].map((i) => {
         const t = sub.tensors[i]!;
