@@ -1,7 +1,6 @@
 import type { LiteRt } from '@litertjs/core';
 import { assetFolder, defaultAssetBase } from '../assets.js';
 import type { LiteRtCompiledModel } from '../litert/compiled-model.js';
-import { forgetGlobalLiteRt, openResilient, type LiteRtHost } from '../litert/resilient-model.js';
 import type { TensorDType } from '../litert/tensors.js';
 import type { DeviceProbe } from '../probe.js';
 import { importNodeModule } from '../node-import.js';
@@ -17,26 +16,10 @@ export function liteRtVariant(probe: DeviceProbe): 'plain' | 'compat' | 'threade
 }
 
 /**
- * LiteRT is one global wasm instance per page (its own design); Borde loads it once and shares it between
- * models, or reuses the one an app already loaded.
+ * Loads LiteRT in a page or worker when no instance is loaded yet (an app may have loaded one: it is reused).
+ * The instance and its crash recovery are shared with the converter's in-page LiteRT (litert/browser-host.ts).
  */
-let browserGeneration = 0;
-/** @litertjs/core once imported (lazily: apps that never use LiteRT never load it). */
-let browserCore: typeof import('@litertjs/core') | undefined;
-/** The page's LiteRT instance: after a trap it is dropped and the next load gets a fresh one. */
-const browserHost: LiteRtHost = {
-  generation: () => browserGeneration,
-  discard(trapped) {
-    if (trapped !== browserGeneration) return;
-    browserGeneration++;
-    if (browserCore) forgetGlobalLiteRt(browserCore);
-  },
-};
-
-async function liteRtInBrowser(context: EngineLoadContext): Promise<LiteRt> {
-  const core = (browserCore ??= await import('@litertjs/core'));
-  const existing = core.getGlobalLiteRtPromise();
-  if (existing) return existing;
+function liteRtInBrowser(core: typeof import('@litertjs/core'), context: EngineLoadContext): Promise<LiteRt> {
   const folder = assetFolder(context.assets ?? defaultAssetBase(), 'litert');
   const scope = globalThis as { document?: unknown; location?: { href: string }; Module?: unknown };
   if (scope.document === undefined) {
@@ -57,11 +40,9 @@ async function openInNode(bytes: Uint8Array): Promise<LiteRtCompiledModel> {
 }
 
 async function openInBrowser(context: EngineLoadContext): Promise<LiteRtCompiledModel> {
-  const { openCompiledModel } = await import('../litert/compiled-model.js');
-  return openResilient(browserHost, async () => openCompiledModel(await liteRtInBrowser(context), context.bytes, {
-    accelerator: 'wasm',
-    numThreads: context.probe.threads ? Math.max(1, Math.min(4, context.probe.cores - 1)) : 1,
-  }));
+  const { openOnBrowserLiteRt } = await import('../litert/browser-host.js');
+  const numThreads = context.probe.threads ? Math.max(1, Math.min(4, context.probe.cores - 1)) : 1;
+  return openOnBrowserLiteRt(context.bytes, (core) => liteRtInBrowser(core, context), numThreads);
 }
 
 /**
