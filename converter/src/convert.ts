@@ -127,18 +127,23 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
     // softmax and hide differences), else on seeded inputs.
     const verifyData = (data.evalData?.samples ?? data.calibration)?.slice(0, options.verifySamples ?? 8);
 
+    // The float file this mode verifies (float16 weights for float16), made once: verified, then written as is
+    // unless quantization or the drift statistics change it.
+    let float = { graph: floatGraph, bytes: floatBytes };
+    if (mode === 'float16') {
+      const graph16 = toFloat16Weights(floatGraph);
+      float = { graph: graph16, bytes: writeModel(graph16) };
+    }
+
     let verify: VerifyReport | undefined;
     if (options.verify !== false) {
       progress({ step: 'verify', message: 'running the float model in the official TFLite interpreter against the source' });
       const precision = mode === 'float16' ? 'float16' : 'float32';
-      const candidateGraph = mode === 'float16' ? toFloat16Weights(floatGraph) : floatGraph;
-      const candidateBytes = candidateGraph === floatGraph ? floatBytes : writeModel(candidateGraph);
-      verify = await verifyAgainstSource(source, candidateGraph, candidateBytes, precision, options.verifySamples ?? 4, verifyData);
+      verify = await verifyAgainstSource(source, float.graph, float.bytes, precision, options.verifySamples ?? 4, verifyData);
     }
 
-    let graph = floatGraph;
+    let graph = float.graph;
     let quantization: QuantizationReport | undefined;
-    if (mode === 'float16') graph = toFloat16Weights(floatGraph);
     if (mode === 'dynamic' || mode === 'int8' || mode === 'int16x8') {
       const result = await quantize(floatGraph, floatBytes, mode, options, data, progress);
       graph = result.graph;
@@ -154,7 +159,7 @@ export async function convert(sourcePath: string, options: ConvertOptions = {}):
     }
 
     progress({ step: 'write', message: `writing ${mode === 'none' ? 'float32' : mode} TFLite` });
-    const bytes = graph === floatGraph ? floatBytes : writeModel(graph);
+    const bytes = graph === float.graph ? float.bytes : writeModel(graph);
     const written = readModel(bytes);
     // Every file the converter writes passes the runtime's semantic verifier (a failure is a converter bug).
     verifyGraph(written);

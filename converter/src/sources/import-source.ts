@@ -25,7 +25,7 @@ export interface ImportedSource {
   /** The source model run by its own engine (tfjs, or the interpreter for .tflite), if asked for. */
   reference?: { name: string; run: ModelRunner };
   /**
-   * A second float32 engine of the source (tfjs wasm beside tfjs cpu), built on first use: verification
+   * A second float32 engine of the source (tfjs cpu beside the reference on wasm), built on first use: verification
    * consults it only for an output that misses the tolerance, to measure that output's float32 noise.
    */
   secondReference?: { name: string; run: ModelRunner };
@@ -79,14 +79,8 @@ export async function importSource(path: string, options: ImportSourceOptions): 
     }
     const bytes = await fileBytes();
     const { graph, warnings } = importTfliteModel(bytes);
-    return {
-      ...detected,
-      sizeBytes: bytes.byteLength,
-      graph,
-      warnings,
-      ...(options.reference ? { reference: liteRtRunner(bytes) } : {}),
-      dispose: () => {},
-    };
+    // The interpreter that judges is closed with the source, like every other reference.
+    return withReferences({ ...detected, sizeBytes: bytes.byteLength, graph, warnings }, options.reference ? liteRtRunner(bytes) : undefined, undefined);
   }
   if (detected.format === 'keras' || detected.format === 'keras-h5') {
     const bytes = await fileBytes();
@@ -112,19 +106,9 @@ export async function importSource(path: string, options: ImportSourceOptions): 
   const outputs = detected.format === 'tfjs-graph' ? { outputs: graphModelOutputs(artifacts, options) } : undefined;
   const reference = options.reference ? await tfjsReference(detected.format, tfjsArtifacts, outputs) : undefined;
   const secondReference = options.reference ? tfjsReferenceOn('cpu', detected.format, tfjsArtifacts, outputs) : undefined;
-  return {
-    ...detected,
-    // model.json plus its weight shards, as they sit on disk.
-    sizeBytes: (await files().stat(detected.path)).size + artifacts.weightData.byteLength,
-    graph,
-    warnings: [],
-    ...(reference ? { reference } : {}),
-    ...(secondReference ? { secondReference } : {}),
-    dispose: () => {
-      reference?.dispose();
-      secondReference?.dispose();
-    },
-  };
+  // model.json plus its weight shards, as they sit on disk.
+  const sizeBytes = (await files().stat(detected.path)).size + artifacts.weightData.byteLength;
+  return withReferences({ ...detected, sizeBytes, graph, warnings: [] }, reference, secondReference);
 }
 
 /** Layers models take input shapes without the batch; --input-shape gives it (1, or -1). */
@@ -150,11 +134,19 @@ async function withGraphReference(
 ): Promise<ImportedSource> {
   const reference = wantReference ? await graphReference(graph) : undefined;
   const secondReference = wantReference ? lazyReference('Borde tfjs engine (cpu) on the imported float graph', () => graphReference(graph, 'cpu')) : undefined;
+  return withReferences({ ...detected, sizeBytes, graph, warnings: [] }, reference, secondReference);
+}
+
+type Reference = { name: string; run: ModelRunner; dispose(): void };
+
+/** An imported source with the engines it is verified against, which its dispose() frees. */
+function withReferences(
+  imported: Omit<ImportedSource, 'reference' | 'secondReference' | 'dispose'>,
+  reference: Reference | undefined,
+  secondReference: Reference | undefined,
+): ImportedSource {
   return {
-    ...detected,
-    sizeBytes,
-    graph,
-    warnings: [],
+    ...imported,
     ...(reference ? { reference } : {}),
     ...(secondReference ? { secondReference } : {}),
     dispose: () => {
@@ -191,13 +183,11 @@ async function importOnnxSource(path: string, bytes: Uint8Array, options: Import
     ...imported.outputs.filter((o) => o.perm).map((o) => `output '${o.name}' is NHWC in the written model (ONNX has it NCHW)`),
   ];
   const reference = options.reference ? await onnxReference(bytes, imported, externalData) : undefined;
-  return {
+  return withReferences({
     format: 'onnx',
     path,
     sizeBytes: bytes.byteLength + Object.values(externalData).reduce((a, d) => a + d.byteLength, 0),
     graph: imported.graph,
     warnings: [...imported.warnings, ...layoutNotes],
-    ...(reference ? { reference } : {}),
-    dispose: () => reference?.dispose(),
-  };
+  }, reference, undefined);
 }
